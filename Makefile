@@ -1,0 +1,135 @@
+# anyk - one kernel, any host.  `make run` boots it, `make check` tests it.
+#
+# One non-recursive Makefile. Outputs go to build/CONFIG/, where CONFIG names
+# the compiler and whether sanitizers are on (build/gcc, build/clang,
+# build/gcc-san), so the configurations never mix objects.
+#
+#   make [all]          build anyk, the unit tests and the benchmarks
+#   make run            build and boot anyk with its console on this terminal
+#   make check          build with gcc, clang and SAN=1, then run every test under prove
+#   make bench          print the benchmark table
+#   make SAN=1 ...      AddressSanitizer + UndefinedBehaviorSanitizer build
+#   make CC=clang ...   build with clang
+
+.SUFFIXES:
+.DELETE_ON_ERROR:
+.DEFAULT_GOAL := all
+
+SAN ?=
+IS_CLANG := $(shell $(CC) --version 2>/dev/null | grep -q clang && echo 1)
+CFG := $(if $(IS_CLANG),clang,gcc)$(if $(SAN),-san)
+B := build/$(CFG)
+NPROC := $(shell nproc 2>/dev/null || echo 2)
+# V=1 shows whole command lines.
+ifeq ($(V),1)
+Q :=
+say := @true
+else
+Q := @
+say := @printf '  %-6s %s\n'
+endif
+
+# ---- flags -----------------------------------------------------------------
+
+WARN := -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes -Wshadow
+COMMON := -std=gnu11 -O2 -g -fno-omit-frame-pointer -MMD -MP $(WARN) -Iinclude -iquote .
+ifneq ($(SAN),)
+SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -DANYK_SAN
+endif
+
+# The core: freestanding, only the project's headers, and code that suits every
+# host of the architecture (position-independent, no red zone for interrupts,
+# frame pointers for backtraces).
+CORE_CFLAGS := $(COMMON) -ffreestanding -nostdinc -fno-builtin -fno-stack-protector \
+	-fPIE -fvisibility=hidden -include kern/hidden.h -mno-red-zone -fno-common $(if $(IS_CLANG),,-fno-tree-loop-distribute-patterns) \
+	$(SANFLAGS)
+HOST_CFLAGS := $(COMMON) $(SANFLAGS)
+TEST_CFLAGS := $(HOST_CFLAGS) -Wno-missing-prototypes
+LDFLAGS_HOST := $(SANFLAGS)
+
+# ---- what the core is made of, per subsystem --------------------------------
+
+ARCH_SRCS := arch/x86_64/switch.S arch/x86_64/frame.c
+KERN_SRCS := kern/main.c kern/printk.c kern/panic.c kern/time.c kern/page.c \
+	kern/kmalloc.c kern/thread.c kern/sync.c kern/timer.c kern/idle.c kern/cons.c \
+	kern/monitor.c
+LIB_SRCS := lib/string.c lib/fmt.c
+CORE_SRCS := $(ARCH_SRCS) $(KERN_SRCS) $(LIB_SRCS)
+CORE_OBJS := $(patsubst %,$(B)/%.o,$(basename $(CORE_SRCS)))
+
+# ---- the posix host ------------------------------------------------------------
+
+POSIX_OBJS := $(B)/host/posix/hyp.o
+ANYK := $(B)/bin/anyk
+
+# ---- tests and benchmarks --------------------------------------------------------
+
+UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/tests/unit/%,$(wildcard tests/unit/*_test.c))
+UNIT_SUPPORT := $(B)/tests/unit/tap.o $(B)/tests/unit/harness.o
+INTEGRATION := $(wildcard tests/integration/*.t)
+BENCH := $(B)/bench/kern_bench
+
+# ---- rules -----------------------------------------------------------------------
+
+all: $(ANYK) $(B)/core.o unit $(BENCH)
+	@echo "built $(ANYK)"
+
+unit: $(UNIT_TESTS)
+
+$(B)/%.o: %.c Makefile
+	@mkdir -p $(@D)
+	$(say) CC $@
+	$(Q)$(CC) $(if $(filter host/% tools/% tests/% bench/%,$<),$(if $(filter tests/% bench/%,$<),$(TEST_CFLAGS),$(HOST_CFLAGS)),$(CORE_CFLAGS)) -c -o $@ $<
+
+$(B)/%.o: %.S Makefile
+	@mkdir -p $(@D)
+	$(say) AS $@
+	$(Q)$(CC) $(CORE_CFLAGS) -c -o $@ $<
+
+# The whole core as one relocatable object: the boundary check reads it.
+$(B)/core.o: $(CORE_OBJS)
+	$(say) LD $@
+	$(Q)$(LD) -r -o $@ $^
+
+$(ANYK): $(CORE_OBJS) $(POSIX_OBJS) $(B)/host/posix/main.o
+	@mkdir -p $(@D)
+	$(say) LINK $@
+	$(Q)$(CC) $(LDFLAGS_HOST) -o $@ $^
+
+$(B)/tests/unit/%: $(B)/tests/unit/%.o $(UNIT_SUPPORT) $(CORE_OBJS) $(POSIX_OBJS)
+	$(say) LINK $@
+	$(Q)$(CC) $(LDFLAGS_HOST) -o $@ $^ -lpthread
+
+$(BENCH): $(B)/bench/kern_bench.o $(CORE_OBJS) $(POSIX_OBJS)
+	@mkdir -p $(@D)
+	$(say) LINK $@
+	$(Q)$(CC) $(LDFLAGS_HOST) -o $@ $^ -lpthread
+
+deps:
+	@scripts/deps.sh build
+
+run: deps
+	@$(MAKE) --no-print-directory -j$(NPROC) $(ANYK)
+	$(ANYK) run $(RUNFLAGS)
+
+# Everything, in one prove run so the last line is the totals.
+check:
+	@scripts/deps.sh check
+	$(MAKE) --no-print-directory -j$(NPROC) all
+	$(MAKE) --no-print-directory -j$(NPROC) CC=$(if $(IS_CLANG),gcc,clang) all
+	$(MAKE) --no-print-directory -j$(NPROC) SAN=1 all
+	ANYK_BUILD=$(B) ANYK_BUILD_SAN=$(B)-san prove --exec '' \
+		$(UNIT_TESTS) $(patsubst $(B)/%,$(B)-san/%,$(UNIT_TESTS)) $(INTEGRATION)
+
+bench:
+	@scripts/deps.sh bench
+	$(MAKE) --no-print-directory -j$(NPROC) all
+	$(BENCH) $(ANYK)
+
+clean:
+	rm -rf build
+
+.PHONY: all unit deps run check bench clean
+.SECONDARY:
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -1,0 +1,376 @@
+/*
+ * hyp.c - the hypercalls on Linux.
+ *
+ * RAM is an anonymous mapping at a fixed address. hyp_poll waits in epoll on
+ * the console and a timerfd set to the kernel's next deadline. The console is
+ * the process's stdin/stdout; when stdin is a terminal it is switched to raw
+ * mode (the kernel does its own line editing) and restored on every way out:
+ * hyp_halt, exit(), fatal signals, and sanitizer reports. The preemption tick
+ * is a virtual-time interval timer: it only runs while the process uses CPU,
+ * so an idle kernel is never woken by it.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/mman.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/timerfd.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "host/posix/posix.h"
+
+#ifdef ANYK_SAN
+#include <sanitizer/common_interface_defs.h>
+#endif
+
+static struct {
+    int epfd, timerfd;
+    uint64_t timer_armed;       /* deadline the timerfd is set to (0: disarmed) */
+    bool cons_pollable;         /* stdin works with epoll (not a regular file) */
+    bool cons_eof;
+    bool raw;                   /* the terminal is in raw mode and must be restored */
+    struct termios saved;
+    volatile int tick;
+} host = { .epfd = -1, .timerfd = -1 };
+
+/* ---- console and terminal ------------------------------------------------ */
+
+static void restore_terminal(void)
+{
+    if (host.raw) {
+        tcsetattr(STDIN_FILENO, TCSAFLUSH, &host.saved);
+        host.raw = false;
+    }
+}
+
+static void fatal_signal(int sig)
+{
+    restore_terminal();
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+#ifdef ANYK_SAN
+static void sanitizer_death(void)
+{
+    restore_terminal();
+}
+#endif
+
+static void setup_terminal(void)
+{
+    static const int sigs[] = { SIGTERM, SIGHUP, SIGINT, SIGQUIT, SIGABRT,
+#ifndef ANYK_SAN /* the sanitizers own these and report through their death callback */
+                                SIGSEGV, SIGBUS, SIGILL, SIGFPE,
+#endif
+    };
+    struct termios raw;
+
+    if (!isatty(STDIN_FILENO) || tcgetattr(STDIN_FILENO, &host.saved) < 0)
+        return;
+    raw = host.saved;
+    /* Keys reach the kernel untranslated, Ctrl-C and Ctrl-Z included; output keeps NL -> CRNL. */
+    raw.c_iflag &= ~(tcflag_t)(IGNBRK | BRKINT | PARMRK | ISTRIP | INLCR | IGNCR | ICRNL | IXON);
+    raw.c_lflag &= ~(tcflag_t)(ECHO | ECHONL | ICANON | ISIG | IEXTEN);
+    raw.c_cflag |= CS8;
+    raw.c_cc[VMIN] = 1;
+    raw.c_cc[VTIME] = 0;
+    if (tcsetattr(STDIN_FILENO, TCSAFLUSH, &raw) < 0)
+        return;
+    host.raw = true;
+    atexit(restore_terminal);
+    for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+        struct sigaction sa = { .sa_handler = fatal_signal, .sa_flags = SA_RESETHAND };
+        sigaction(sigs[i], &sa, NULL);
+    }
+#ifdef ANYK_SAN
+    __sanitizer_set_death_callback(sanitizer_death);
+#endif
+}
+
+long hyp_cons_write(const void *buf, size_t len)
+{
+    const char *p = buf;
+    size_t left = len;
+
+    while (left) {
+        ssize_t n = write(STDOUT_FILENO, p, left);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            if (errno == EAGAIN) {
+                struct pollfd pfd = { .fd = STDOUT_FILENO, .events = POLLOUT };
+                poll(&pfd, 1, -1);
+                continue;
+            }
+            return -EIO;
+        }
+        p += n;
+        left -= (size_t)n;
+    }
+    return (long)len;
+}
+
+long hyp_cons_read(void *buf, size_t len)
+{
+    struct pollfd pfd = { .fd = STDIN_FILENO, .events = POLLIN };
+    ssize_t n;
+
+    if (host.cons_eof)
+        return 0;
+    if (len == 0)
+        return -EAGAIN;
+    /* Never block, and never set O_NONBLOCK on a descriptor shared with the user's shell. */
+    if (poll(&pfd, 1, 0) == 0)
+        return -EAGAIN;
+    do
+        n = read(STDIN_FILENO, buf, len);
+    while (n < 0 && errno == EINTR);
+    if (n > 0)
+        return n;
+    if (n < 0 && errno == EAGAIN)
+        return -EAGAIN;
+    host.cons_eof = true;
+    if (host.cons_pollable)
+        epoll_ctl(host.epfd, EPOLL_CTL_DEL, STDIN_FILENO, NULL);
+    return 0;
+}
+
+/* ---- time ------------------------------------------------------------------ */
+
+static uint64_t clock_ns(clockid_t id)
+{
+    struct timespec ts;
+
+    clock_gettime(id, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+uint64_t hyp_clock_mono_ns(void)
+{
+    return clock_ns(CLOCK_MONOTONIC);
+}
+
+uint64_t hyp_clock_wall_ns(void)
+{
+    return clock_ns(CLOCK_REALTIME);
+}
+
+/* ---- idle ------------------------------------------------------------------ */
+
+static void arm_timer(uint64_t deadline)
+{
+    struct itimerspec its = { 0 };
+
+    if (deadline == host.timer_armed)
+        return;
+    if (deadline != HYP_POLL_FOREVER) {
+        its.it_value.tv_sec = (time_t)(deadline / 1000000000ull);
+        its.it_value.tv_nsec = (long)(deadline % 1000000000ull);
+    }
+    timerfd_settime(host.timerfd, TFD_TIMER_ABSTIME, &its, NULL);
+    host.timer_armed = deadline == HYP_POLL_FOREVER ? 0 : deadline;
+}
+
+uint32_t hyp_poll(uint64_t deadline_ns)
+{
+    struct epoll_event evs[8];
+    uint32_t ready = 0;
+    int timeout = -1, n;
+
+    if (!host.cons_pollable && !host.cons_eof)
+        return HYP_POLL_CONS; /* a regular file: always readable */
+    if (deadline_ns <= hyp_clock_mono_ns())
+        timeout = 0;
+    else
+        arm_timer(deadline_ns);
+    do
+        n = epoll_wait(host.epfd, evs, 8, timeout);
+    while (n < 0 && errno == EINTR);
+    for (int i = 0; i < n; i++) {
+        if (evs[i].data.fd == STDIN_FILENO) {
+            ready |= HYP_POLL_CONS;
+        } else if (evs[i].data.fd == host.timerfd) {
+            uint64_t expirations;
+            if (read(host.timerfd, &expirations, sizeof(expirations)) < 0) {
+                /* already consumed: nothing to do */
+            }
+            host.timer_armed = 0;
+        }
+    }
+    return ready;
+}
+
+/* ---- devices (none yet on this host) ------------------------------------- */
+
+int hyp_blk_info(uint32_t i, struct hyp_blk_info *info)
+{
+    (void)i, (void)info;
+    return -ENODEV;
+}
+
+int hyp_blk_read(uint32_t i, uint64_t off, void *buf, size_t len)
+{
+    (void)i, (void)off, (void)buf, (void)len;
+    return -ENODEV;
+}
+
+int hyp_blk_write(uint32_t i, uint64_t off, const void *buf, size_t len)
+{
+    (void)i, (void)off, (void)buf, (void)len;
+    return -ENODEV;
+}
+
+int hyp_blk_flush(uint32_t i)
+{
+    (void)i;
+    return -ENODEV;
+}
+
+int hyp_net_info(uint32_t i, struct hyp_net_info *info)
+{
+    (void)i, (void)info;
+    return -ENODEV;
+}
+
+int hyp_net_send(uint32_t i, const void *frame, size_t len)
+{
+    (void)i, (void)frame, (void)len;
+    return -ENODEV;
+}
+
+long hyp_net_recv(uint32_t i, void *buf, size_t cap)
+{
+    (void)i, (void)buf, (void)cap;
+    return -ENODEV;
+}
+
+/* ---- entropy and halt -------------------------------------------------------- */
+
+int hyp_random(void *buf, size_t len)
+{
+    char *p = buf;
+
+    while (len) {
+        ssize_t n = getrandom(p, len, 0);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return -EIO;
+        }
+        p += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+void hyp_halt(int status)
+{
+    restore_terminal();
+    exit(status & 0xff);
+}
+
+/* ---- setup ------------------------------------------------------------------- */
+
+static void on_tick(int sig)
+{
+    (void)sig;
+    host.tick = 1;
+}
+
+int posix_parse_size(const char *s, size_t *out)
+{
+    char *end;
+    unsigned long long v;
+    int shift = 20;
+
+    if (!s || !*s || *s < '0' || *s > '9')
+        return -1;
+    errno = 0;
+    v = strtoull(s, &end, 10);
+    if (errno)
+        return -1;
+    switch (*end) {
+    case 'k': case 'K': shift = 10; end++; break;
+    case 'm': case 'M': shift = 20; end++; break;
+    case 'g': case 'G': shift = 30; end++; break;
+    case 't': case 'T': shift = 40; end++; break;
+    case 'b': case 'B': shift = 0; end++; break;
+    case '\0': break;
+    default: return -1;
+    }
+    if (*end || v > (~0ull >> shift))
+        return -1;
+    *out = (size_t)(v << shift);
+    return 0;
+}
+
+extern char __ehdr_start[];
+
+int posix_setup(const struct posix_config *cfg, struct hyp_boot *boot)
+{
+    struct stat st;
+    void *ram;
+
+    if (cfg->mem < POSIX_MEM_MIN || cfg->mem > POSIX_MEM_MAX || cfg->mem % 4096) {
+        fprintf(stderr, "anyk: memory size must be a multiple of 4K between %luM and %luG\n",
+                POSIX_MEM_MIN >> 20, POSIX_MEM_MAX >> 30);
+        return -1;
+    }
+    ram = mmap((void *)POSIX_RAM_BASE, cfg->mem, PROT_READ | PROT_WRITE | PROT_EXEC,
+               MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE, -1, 0);
+    if (ram == MAP_FAILED || ram != (void *)POSIX_RAM_BASE) {
+        fprintf(stderr, "anyk: cannot map %zu MiB of kernel RAM at %#lx: %s\n", cfg->mem >> 20,
+                POSIX_RAM_BASE, ram == MAP_FAILED ? strerror(errno) : "address taken");
+        if (ram != MAP_FAILED)
+            munmap(ram, cfg->mem);
+        return -1;
+    }
+
+    host.epfd = epoll_create1(EPOLL_CLOEXEC);
+    host.timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+    if (host.epfd < 0 || host.timerfd < 0) {
+        fprintf(stderr, "anyk: cannot create the event poller: %s\n", strerror(errno));
+        return -1;
+    }
+    struct epoll_event ev = { .events = EPOLLIN, .data.fd = host.timerfd };
+    epoll_ctl(host.epfd, EPOLL_CTL_ADD, host.timerfd, &ev);
+    ev.data.fd = STDIN_FILENO;
+    if (fstat(STDIN_FILENO, &st) < 0) {
+        host.cons_eof = true; /* no stdin at all: input has ended */
+    } else if (epoll_ctl(host.epfd, EPOLL_CTL_ADD, STDIN_FILENO, &ev) == 0) {
+        host.cons_pollable = true;
+    } /* else a regular file or /dev/null: always readable, hyp_poll says so */
+
+    signal(SIGPIPE, SIG_IGN); /* a closed stdout is an -EIO from hyp_cons_write */
+    setup_terminal();
+
+    if (!cfg->no_tick) {
+        struct sigaction sa = { .sa_handler = on_tick, .sa_flags = SA_RESTART };
+        struct itimerval it = { { 0, POSIX_TICK_US }, { 0, POSIX_TICK_US } };
+        sigemptyset(&sa.sa_mask);
+        sigaction(SIGVTALRM, &sa, NULL);
+        setitimer(ITIMER_VIRTUAL, &it, NULL);
+    }
+
+    memset(boot, 0, sizeof(*boot));
+    boot->abi_version = HYP_ABI_VERSION;
+    boot->flags = host.raw ? HYP_BOOT_CONS_TTY : 0;
+    boot->ram_base = ram;
+    boot->ram_size = cfg->mem;
+    boot->cmdline = cfg->cmdline ? cfg->cmdline : "";
+    boot->tick = cfg->no_tick ? NULL : &host.tick;
+    boot->host_name = "posix";
+    boot->image_base = (uintptr_t)__ehdr_start;
+    return 0;
+}

@@ -1,0 +1,139 @@
+/*
+ * main.c - the `anyk` command: boot the kernel as an ordinary process.
+ *
+ *   anyk run [OPTIONS] [-- ARGS...]
+ *
+ * Options follow QEMU's conventions where a user already knows them (-m with
+ * a size). Mistakes on the command line get one line on stderr and exit
+ * status 2; everything else is the kernel's business.
+ */
+#define _GNU_SOURCE
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <anyk/version.h>
+#include "host/posix/posix.h"
+
+#define CMDLINE_MAX 4096
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: anyk run [OPTIONS] [-- ARGS...]\n"
+            "       anyk --help | --version\n"
+            "\n"
+            "Boot the anyk kernel as this process, with its console on the terminal.\n"
+            "ARGS go to the init program; the built-in monitor runs them as a command line\n"
+            "(e.g. anyk run -- 'uptime; halt 3').\n"
+            "\n"
+            "options:\n"
+            "  -m, --mem SIZE     kernel RAM (default 64M); a number with K, M, G suffix,\n"
+            "                     plain numbers are MiB as with QEMU's -m\n"
+            "      --init PROG    first program the kernel runs (default: the built-in monitor)\n"
+            "  -v, --verbose      show the kernel's debug messages on the console\n"
+            "  -q, --quiet        show only the kernel's warnings and errors\n"
+            "  -h, --help         show this help\n"
+            "  -V, --version      show the version\n"
+            "\n"
+            "anyk exits with the status the kernel halts with (the monitor's 'halt N');\n"
+            "2 for a command-line error, 70 after a kernel panic.\n");
+}
+
+static void bad_usage(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "anyk: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\nTry 'anyk --help' for more information.\n");
+    exit(2);
+}
+
+/* Append a word to the kernel command line. */
+static void append(char *cl, const char *s)
+{
+    size_t len = strlen(cl), add = strlen(s);
+
+    if (len + add + 2 >= CMDLINE_MAX) {
+        fprintf(stderr, "anyk: command line too long (at most %d bytes)\n", CMDLINE_MAX);
+        exit(2);
+    }
+    if (len)
+        cl[len++] = ' ';
+    memcpy(cl + len, s, add + 1);
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { "mem", required_argument, NULL, 'm' },
+        { "init", required_argument, NULL, 'i' },
+        { "verbose", no_argument, NULL, 'v' },
+        { "quiet", no_argument, NULL, 'q' },
+        { "help", no_argument, NULL, 'h' },
+        { "version", no_argument, NULL, 'V' },
+        { NULL, 0, NULL, 0 },
+    };
+    struct posix_config cfg = { .mem = POSIX_MEM_DEFAULT };
+    static char cmdline[CMDLINE_MAX];
+    const char *init = NULL;
+    int loglevel = -1, c;
+    struct hyp_boot boot;
+
+    opterr = 0;
+    if (argc >= 2 && argv[1][0] != '-') {
+        if (strcmp(argv[1], "run") != 0)
+            bad_usage("unknown command '%s' (the command is 'run')", argv[1]);
+        argv++;
+        argc--;
+    } else if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    while ((c = getopt_long(argc, argv, "+:m:vqhV", opts, NULL)) != -1) {
+        switch (c) {
+        case 'm':
+            if (posix_parse_size(optarg, &cfg.mem) < 0)
+                bad_usage("--mem: invalid size '%s' (try 64M or 1G)", optarg);
+            break;
+        case 'i':
+            if (!*optarg || strchr(optarg, ' '))
+                bad_usage("--init: invalid program name '%s'", optarg);
+            init = optarg;
+            break;
+        case 'v': loglevel = 7; break;
+        case 'q': loglevel = 4; break;
+        case 'h': usage(stdout); return 0;
+        case 'V': printf("anyk %s\n", ANYK_VERSION); return 0;
+        case ':':
+            bad_usage("option '%s' needs an argument", argv[optind - 1]);
+            break;
+        default:
+            if (optopt)
+                bad_usage("unknown option '-%c'", (char[]){ (char)optopt, 0 });
+            bad_usage("unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind < argc && strcmp(argv[optind - 1], "--") != 0)
+        bad_usage("unexpected argument '%s' (init's arguments go after --)", argv[optind]);
+
+    if (loglevel >= 0) {
+        char w[16];
+        snprintf(w, sizeof(w), "loglevel=%d", loglevel);
+        append(cmdline, w);
+    }
+    if (init) {
+        char w[CMDLINE_MAX];
+        snprintf(w, sizeof(w), "init=%s", init);
+        append(cmdline, w);
+    }
+    if (optind < argc) {
+        append(cmdline, "--");
+        for (int i = optind; i < argc; i++)
+            append(cmdline, argv[i]);
+    }
+    cfg.cmdline = cmdline;
+    if (posix_setup(&cfg, &boot) < 0)
+        return 1;
+    kmain(&boot);
+}

@@ -1,0 +1,34 @@
+/*
+ * posix.h - the posix host: anyk's hypercalls implemented on Linux.
+ *
+ * Used by the `anyk` command (main.c), by the unit tests and the benchmarks,
+ * which boot the real kernel inside a test program.
+ */
+#ifndef HOST_POSIX_H
+#define HOST_POSIX_H
+
+#include <anyk/hyp.h>
+
+/* Kernel RAM lives here, so raw payloads can rely on where it is. */
+#define POSIX_RAM_BASE 0x200000000000ul
+#define POSIX_MEM_DEFAULT (64ul << 20)
+#define POSIX_MEM_MIN (4ul << 20)
+#define POSIX_MEM_MAX (16ul << 30)
+#define POSIX_TICK_US 10000 /* time slice of the preemption tick */
+
+struct posix_config {
+    size_t mem;             /* bytes of kernel RAM, a multiple of 4 KiB */
+    const char *cmdline;    /* kernel command line */
+    bool no_tick;           /* no preemption timer (threads run until they block) */
+};
+
+/*
+ * Map RAM, set up the console, clock, poller and tick timer, and fill *boot.
+ * On failure prints one line to stderr naming the problem and returns -1.
+ */
+int posix_setup(const struct posix_config *cfg, struct hyp_boot *boot);
+
+/* Parse a size as QEMU's -m does: a number with an optional K/M/G/T suffix (none means MiB). */
+int posix_parse_size(const char *s, size_t *out);
+
+#endif

@@ -1,0 +1,131 @@
+/*
+ * main.c - kmain: the boot sequence, the command line, and halt.
+ *
+ * Boot order matters: time first (log timestamps), then the command line
+ * (log level), the page allocator over the host's RAM, kmalloc, the
+ * scheduler (which adopts the boot stack as thread "main" and makes the idle
+ * thread), the console, and last the init program.
+ */
+#include <anyk/hyp.h>
+#include <anyk/version.h>
+#include "arch/x86_64/arch.h"
+#include "kern/cons.h"
+#include "kern/kernel.h"
+#include "kern/kmalloc.h"
+#include "kern/page.h"
+#include "kern/printk.h"
+#include "kern/thread.h"
+#include "kern/time.h"
+#include "lib/string.h"
+
+static struct kconfig config;
+
+const struct kconfig *kern_config(void)
+{
+    return &config;
+}
+
+/* Parse "word word -- init args". Unknown words are logged and ignored, as Linux does. */
+static void parse_cmdline(const char *cl)
+{
+    config.loglevel = KLOG_INFO;
+    strlcpy(config.init, "monitor", sizeof(config.init));
+    config.init_args = "";
+    while (cl && *cl) {
+        const char *w = cl, *end;
+        size_t n;
+
+        while (*w == ' ')
+            w++;
+        end = w;
+        while (*end && *end != ' ')
+            end++;
+        n = (size_t)(end - w);
+        cl = end;
+        if (n == 0)
+            break;
+        if (n == 2 && w[0] == '-' && w[1] == '-') {
+            config.init_args = *end ? end + 1 : end;
+            break;
+        }
+        if (n > 9 && !strncmp(w, "loglevel=", 9)) {
+            uint64_t v;
+            const char *p = parse_u64(w + 9, &v);
+            if (p == end && v <= KLOG_DEBUG)
+                config.loglevel = (int)v;
+        } else if (n == 5 && !strncmp(w, "quiet", 5)) {
+            config.loglevel = KLOG_WARN;
+        } else if (n == 5 && !strncmp(w, "debug", 5)) {
+            config.loglevel = KLOG_DEBUG;
+        } else if (n > 5 && !strncmp(w, "init=", 5) && n - 5 < sizeof(config.init)) {
+            memcpy(config.init, w + 5, n - 5);
+            config.init[n - 5] = '\0';
+        } else {
+            kwarn("kernel command line: unknown option '%.*s' ignored", (int)n, w);
+        }
+    }
+}
+
+static void print_devices(void)
+{
+    for (uint32_t i = 0; i < config.nblk; i++) {
+        struct hyp_blk_info bi;
+        if (hyp_blk_info(i, &bi) == 0)
+            kinfo("blk%u: %s, %llu MiB%s", i, bi.name, (unsigned long long)(bi.size >> 20),
+                  bi.read_only ? ", read-only" : "");
+    }
+    for (uint32_t i = 0; i < config.nnet; i++) {
+        struct hyp_net_info ni;
+        if (hyp_net_info(i, &ni) == 0)
+            kinfo("net%u: %s, mac %02x:%02x:%02x:%02x:%02x:%02x, mtu %u", i, ni.name, ni.mac[0],
+                  ni.mac[1], ni.mac[2], ni.mac[3], ni.mac[4], ni.mac[5], ni.mtu);
+    }
+}
+
+void kern_init(const struct hyp_boot *boot)
+{
+    ktime_init();
+    if (!boot || boot->abi_version != HYP_ABI_VERSION) {
+        static const char msg[] = "anyk: host speaks a different hypercall ABI version\n";
+        hyp_cons_write(msg, sizeof(msg) - 1);
+        hyp_halt(PANIC_STATUS);
+    }
+    parse_cmdline(boot->cmdline);
+    klog_set_console_level(config.loglevel);
+    config.nblk = boot->nblk;
+    config.nnet = boot->nnet;
+    config.ram_size = boot->ram_size;
+    config.image_base = boot->image_base;
+    config.host_name = boot->host_name ? boot->host_name : "unknown";
+
+    page_init(boot->ram_base, boot->ram_size);
+    kmalloc_init();
+    sched_init(boot->tick);
+    cons_init(boot->flags & HYP_BOOT_CONS_TTY);
+
+    kinfo("anyk %s (%s, %s host): %zu MiB RAM, %u block device%s, %u NIC%s", ANYK_VERSION,
+          ARCH_NAME, config.host_name, boot->ram_size >> 20, config.nblk,
+          config.nblk == 1 ? "" : "s", config.nnet, config.nnet == 1 ? "" : "s");
+    print_devices();
+}
+
+void kern_halt(int status)
+{
+    kdebug("halting with status %d", status);
+    hyp_halt(status);
+}
+
+void kmain(const struct hyp_boot *boot)
+{
+    int status;
+
+    kern_init(boot);
+    if (!strcmp(config.init, "monitor")) {
+        status = monitor_run(config.init_args);
+    } else {
+        kerr("init: %s: not found (there is no file system yet; the only init is the built-in "
+             "monitor)", config.init);
+        status = 1;
+    }
+    kern_halt(status);
+}
