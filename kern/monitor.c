@@ -169,6 +169,11 @@ static int cmd_echo(int argc, char **argv)
     return HALT_NONE;
 }
 
+static int cmd_panic(int argc, char **argv)
+{
+    panic("requested from the monitor%s%s", argc > 1 ? ": " : "", argc > 1 ? argv[1] : "");
+}
+
 static const struct command commands[] = {
     { "help", "", "list the commands", cmd_help },
     { "threads", "", "list kernel threads and scheduler counters", cmd_threads },
@@ -179,6 +184,7 @@ static const struct command commands[] = {
     { "echo", "[WORDS]", "print the words", cmd_echo },
     { "version", "", "print the kernel version", cmd_version },
     { "halt", "[STATUS]", "stop the kernel; anyk exits with STATUS (0-255)", cmd_halt },
+    { "panic", "[WORD]", "stop the kernel with a panic (tests the crash path)", cmd_panic },
     { NULL, NULL, NULL, NULL },
 };
 
