@@ -12,12 +12,15 @@
 #include <anyk/types.h>
 
 #ifdef ANYK_SAN
+/* The sanitizer runtime is outside the core: its symbols keep default visibility. */
+#pragma GCC visibility push(default)
 void __asan_poison_memory_region(void const volatile *addr, size_t size);
 void __asan_unpoison_memory_region(void const volatile *addr, size_t size);
 int __asan_address_is_poisoned(void const volatile *addr);
 void __sanitizer_start_switch_fiber(void **fake_stack_save, const void *bottom, size_t size);
 void __sanitizer_finish_switch_fiber(void *fake_stack_save, const void **bottom_old,
                                      size_t *size_old);
+#pragma GCC visibility pop
 #define san_poison(p, n) __asan_poison_memory_region((const void *)(uintptr_t)(p), (n))
 #define san_unpoison(p, n) __asan_unpoison_memory_region((const void *)(uintptr_t)(p), (n))
 #define san_is_poisoned(p) __asan_address_is_poisoned((const void *)(p))

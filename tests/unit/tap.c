@@ -22,6 +22,13 @@ bool tap_ok(bool cond, const char *fmt, ...)
     return cond;
 }
 
+void tap_skip(const char *reason)
+{
+    tap_count++;
+    printf("ok %d # SKIP %s\n", tap_count, reason);
+    fflush(stdout);
+}
+
 void tap_diag(const char *fmt, ...)
 {
     va_list ap;

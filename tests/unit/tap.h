@@ -10,6 +10,8 @@
 
 /* Record one result; returns cond so callers can stop early on failure. */
 bool tap_ok(bool cond, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A test that cannot run here, reported as skipped (not as passed), with the reason. */
+void tap_skip(const char *reason);
 /* A "# ..." diagnostic line. */
 void tap_diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Print the plan; returns the exit status (0 if every test passed). */
