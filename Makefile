@@ -54,13 +54,31 @@ KERN_SRCS := kern/main.c kern/printk.c kern/panic.c kern/time.c kern/page.c \
 	kern/kmalloc.c kern/thread.c kern/sync.c kern/timer.c kern/idle.c kern/cons.c \
 	kern/monitor.c
 LIB_SRCS := lib/string.c lib/fmt.c
-CORE_SRCS := $(ARCH_SRCS) $(KERN_SRCS) $(LIB_SRCS)
+FS_SRCS := $(sort $(wildcard fs/*.c fs/*/*.c))
+CORE_SRCS := $(ARCH_SRCS) $(KERN_SRCS) $(LIB_SRCS) $(FS_SRCS)
 CORE_OBJS := $(patsubst %,$(B)/%.o,$(basename $(CORE_SRCS)))
 
 # ---- the posix host ------------------------------------------------------------
 
 POSIX_OBJS := $(B)/host/posix/hyp.o
 ANYK := $(B)/bin/anyk
+
+# ---- programs that run on anyk ---------------------------------------------------
+# Freestanding static-PIE ELF files linked with apps/lib (crt0 + libc over api.h).
+# They are never built with sanitizers: they run inside the kernel's address space.
+
+APP_CFLAGS := -std=gnu11 -O2 -g -fno-omit-frame-pointer -MMD -MP $(WARN) \
+	-Wno-missing-prototypes -ffreestanding -nostdinc -isystem apps/lib/include -Iinclude \
+	-iquote . -fPIE -fno-stack-protector -mno-red-zone -fno-common
+APP_LDFLAGS := -nostdlib -static-pie -Wl,--no-dynamic-linker -Wl,-z,noexecstack \
+	-Wl,--hash-style=gnu -Wl,--build-id=none
+LIBC_SRCS := $(sort $(wildcard apps/lib/*.c apps/lib/*.S))
+LIBC := $(B)/apps/lib/libc.a
+SH_SRCS := $(sort $(wildcard apps/sh/*.c))
+TOOL_SRCS := $(sort $(wildcard apps/coreutils/*.c))
+ROOTFS := $(B)/rootfs
+APPS := $(if $(SH_SRCS),$(ROOTFS)/bin/sh) \
+	$(patsubst apps/coreutils/%.c,$(ROOTFS)/bin/%,$(TOOL_SRCS))
 
 # ---- tests and benchmarks --------------------------------------------------------
 
@@ -71,20 +89,39 @@ BENCH := $(B)/bench/kern_bench
 
 # ---- rules -----------------------------------------------------------------------
 
-all: $(ANYK) $(B)/core.o unit $(BENCH)
+all: $(ANYK) $(B)/core.o unit $(BENCH) apps
 	@echo "built $(ANYK)"
 
 unit: $(UNIT_TESTS)
 
+# Which flags a source gets depends on where it lives.
+flags_for = $(if $(filter apps/%,$1),$(APP_CFLAGS),$(if $(filter tests/% bench/%,$1),$(TEST_CFLAGS),$(if $(filter host/% tools/%,$1),$(HOST_CFLAGS),$(CORE_CFLAGS))))
+
 $(B)/%.o: %.c Makefile
 	@mkdir -p $(@D)
 	$(say) CC $@
-	$(Q)$(CC) $(if $(filter host/% tools/% tests/% bench/%,$<),$(if $(filter tests/% bench/%,$<),$(TEST_CFLAGS),$(HOST_CFLAGS)),$(CORE_CFLAGS)) -c -o $@ $<
+	$(Q)$(CC) $(call flags_for,$<) -c -o $@ $<
 
 $(B)/%.o: %.S Makefile
 	@mkdir -p $(@D)
 	$(say) AS $@
-	$(Q)$(CC) $(CORE_CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(call flags_for,$<) -c -o $@ $<
+
+$(LIBC): $(patsubst %,$(B)/%.o,$(basename $(LIBC_SRCS)))
+	$(say) AR $@
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+$(ROOTFS)/bin/sh: $(patsubst %.c,$(B)/%.o,$(SH_SRCS)) $(LIBC)
+	@mkdir -p $(@D)
+	$(say) LINK $@
+	$(Q)$(CC) $(APP_LDFLAGS) -o $@ $^ -lgcc
+
+$(ROOTFS)/bin/%: $(B)/apps/coreutils/%.o $(LIBC)
+	@mkdir -p $(@D)
+	$(say) LINK $@
+	$(Q)$(CC) $(APP_LDFLAGS) -o $@ $^ -lgcc
+
+apps: $(APPS)
 
 # The whole core as one relocatable object: the boundary check reads it.
 $(B)/core.o: $(CORE_OBJS)
@@ -129,7 +166,7 @@ bench:
 clean:
 	rm -rf build
 
-.PHONY: all unit deps run check bench clean
+.PHONY: all unit apps deps run check bench clean
 .SECONDARY:
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

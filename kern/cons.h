@@ -29,4 +29,13 @@ long cons_read_line(char *buf, size_t cap);
  */
 long cons_read_raw(char *buf, size_t cap);
 
+/*
+ * /dev/console as an open file (devfs uses it): reads follow the console's
+ * termios (ICANON: whole edited lines; ECHO; ISIG: Ctrl-C sends SIGINT to the
+ * foreground process group), writes go to the host console, ioctl answers
+ * TCGETS/TCSETS, TIOCGPGRP/TIOCSPGRP and TIOCGWINSZ.
+ */
+struct file_ops;
+extern const struct file_ops cons_file_ops;
+
 #endif
