@@ -219,7 +219,15 @@ size_t kmalloc_usable_size(const void *p)
 
     if (pg->owner_class == LARGE)
         return PAGE_SIZE << pg->order;
-    return class_size[pg->owner_class - 1];
+    size_t n = class_size[pg->owner_class - 1];
+    /* ASan builds poison an object past the size asked for: only the part before is usable. */
+    if (SAN_ENABLED) {
+        size_t u = 0;
+        while (u < n && !san_is_poisoned((const char *)p + u))
+            u++;
+        n = u;
+    }
+    return n;
 }
 
 void kmalloc_stats(struct kmalloc_stats *st)

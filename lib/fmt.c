@@ -63,8 +63,8 @@ static void put_num(struct out *o, const struct spec *sp, uint64_t v, bool neg,
         prefix = " ";
     else if (sp->alt && base == 16)
         prefix = upper ? "0X" : "0x";
-    else if (sp->alt && base == 8 && !(n && tmp[n - 1] == '0'))
-        prefix = "0";
+    else if (sp->alt && base == 8 && sp->prec <= n && !(n && tmp[n - 1] == '0'))
+        prefix = "0"; /* '#': force a leading 0, unless the precision's zeros give one */
     prefix_len = (int)strlen(prefix);
     zeros = sp->prec > n ? sp->prec - n : 0;
     if (sp->zero && !sp->left && sp->prec < 0 && sp->width > prefix_len + n)
@@ -149,6 +149,8 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
             else u = va_arg(ap, unsigned int);
             if (lmod == -1) u = (unsigned short)u;
             if (lmod == -2) u = (unsigned char)u;
+            if (u == 0 && *fmt != 'o')
+                sp.alt = false; /* '#' puts 0x only before a nonzero value */
             put_num(&o, &sp, u, false, *fmt == 'u' ? 10 : *fmt == 'o' ? 8 : 16, *fmt == 'X');
             break;
         case 'p':
@@ -158,12 +160,13 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
         case 's':
             put_str(&o, &sp, va_arg(ap, const char *));
             break;
-        case 'c': {
-            char c[2] = { (char)va_arg(ap, int), 0 };
-            sp.prec = 1;
-            put_str(&o, &sp, c);
+        case 'c': /* not through put_str: a NUL character is output too */
+            if (!sp.left)
+                put_repeat(&o, ' ', sp.width - 1);
+            put(&o, (char)va_arg(ap, int));
+            if (sp.left)
+                put_repeat(&o, ' ', sp.width - 1);
             break;
-        }
         case '%':
             put(&o, '%');
             break;
