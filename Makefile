@@ -50,7 +50,7 @@ LDFLAGS_HOST := $(SANFLAGS)
 # ---- what the core is made of, per subsystem --------------------------------
 
 ARCH_SRCS := arch/x86_64/switch.S arch/x86_64/frame.c
-KERN_SRCS := kern/main.c kern/printk.c kern/panic.c kern/time.c kern/page.c \
+KERN_SRCS := kern/exec.c kern/init.c kern/kexec.c kern/syscall.c kern/task.c kern/main.c kern/printk.c kern/panic.c kern/time.c kern/page.c \
 	kern/kmalloc.c kern/thread.c kern/sync.c kern/timer.c kern/idle.c kern/cons.c \
 	kern/monitor.c
 LIB_SRCS := lib/string.c lib/fmt.c

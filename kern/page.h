@@ -5,7 +5,7 @@
  * A zone manages a contiguous range of 4 KiB pages. Blocks are 2^order pages,
  * aligned to their size relative to the zone's first page. Freeing a block
  * merges it with its free buddy, repeatedly, so free memory stays in the
- * largest blocks possible. One struct page per page, kept at the start of the
+ * largest blocks possible. One struct page per page, kept at the end of the
  * region, records what each page is.
  */
 #ifndef KERN_PAGE_H
@@ -54,6 +54,8 @@ void zone_free(struct zone *z, void *p);
 /* The struct page of the page holding address p, or NULL if z does not manage it. */
 struct page *zone_page(struct zone *z, const void *p);
 void *zone_page_addr(struct zone *z, const struct page *pg);
+/* Allocate exactly the block of 2^order pages at p; -EBUSY if any of it is in use. */
+int zone_take(struct zone *z, void *p, unsigned order);
 /* Order of the largest free block, or -1 if none. */
 int zone_largest_free(const struct zone *z);
 
