@@ -79,6 +79,10 @@ TOOL_SRCS := $(sort $(wildcard apps/coreutils/*.c))
 ROOTFS := $(B)/rootfs
 APPS := $(if $(SH_SRCS),$(ROOTFS)/bin/sh) \
 	$(patsubst apps/coreutils/%.c,$(ROOTFS)/bin/%,$(TOOL_SRCS))
+# The initramfs: rootfs/ from the tree plus the programs, packed and embedded in anyk.
+ROOTFS_FILES := $(patsubst rootfs/%,$(ROOTFS)/%,$(shell find rootfs -type f 2>/dev/null))
+INITRD := $(B)/initrd.cpio
+MKCPIO := $(B)/tools/mkcpio
 
 # ---- tests and benchmarks --------------------------------------------------------
 
@@ -123,12 +127,29 @@ $(ROOTFS)/bin/%: $(B)/apps/coreutils/%.o $(LIBC)
 
 apps: $(APPS)
 
+$(ROOTFS)/%: rootfs/%
+	@mkdir -p $(@D)
+	$(Q)cp -p $< $@
+
+$(MKCPIO): $(B)/tools/mkcpio.o
+	$(say) LINK $@
+	$(Q)$(CC) $(LDFLAGS_HOST) -o $@ $^
+
+$(INITRD): $(APPS) $(ROOTFS_FILES) $(MKCPIO)
+	@mkdir -p $(ROOTFS)/bin
+	$(say) CPIO $@
+	$(Q)$(MKCPIO) $@ $(ROOTFS)
+
+$(B)/host/posix/initrd.o: host/posix/initrd.S $(INITRD)
+	$(say) AS $@
+	$(Q)$(CC) -DINITRD_PATH='"$(INITRD)"' -c -o $@ $<
+
 # The whole core as one relocatable object: the boundary check reads it.
 $(B)/core.o: $(CORE_OBJS)
 	$(say) LD $@
 	$(Q)$(LD) -r -o $@ $^
 
-$(ANYK): $(CORE_OBJS) $(POSIX_OBJS) $(B)/host/posix/main.o
+$(ANYK): $(CORE_OBJS) $(POSIX_OBJS) $(B)/host/posix/main.o $(B)/host/posix/initrd.o
 	@mkdir -p $(@D)
 	$(say) LINK $@
 	$(Q)$(CC) $(LDFLAGS_HOST) -o $@ $^

@@ -369,6 +369,8 @@ int posix_setup(const struct posix_config *cfg, struct hyp_boot *boot)
     boot->ram_base = ram;
     boot->ram_size = cfg->mem;
     boot->cmdline = cfg->cmdline ? cfg->cmdline : "";
+    boot->initrd = cfg->initrd;
+    boot->initrd_size = cfg->initrd_size;
     boot->tick = cfg->no_tick ? NULL : &host.tick;
     boot->host_name = "posix";
     boot->image_base = (uintptr_t)__ehdr_start;
