@@ -79,6 +79,9 @@ TOOL_SRCS := $(sort $(wildcard apps/coreutils/*.c))
 ROOTFS := $(B)/rootfs
 APPS := $(if $(SH_SRCS),$(ROOTFS)/bin/sh) \
 	$(patsubst apps/coreutils/%.c,$(ROOTFS)/bin/%,$(TOOL_SRCS))
+# Raw payloads for kexec: flat binaries (apps/payloads/*.S -> /boot/NAME.bin).
+PAYLOADS := $(patsubst apps/payloads/%.S,$(ROOTFS)/boot/%.bin,$(wildcard apps/payloads/*.S))
+APPS += $(PAYLOADS)
 # The initramfs: rootfs/ from the tree plus the programs, packed and embedded in anyk.
 ROOTFS_FILES := $(patsubst rootfs/%,$(ROOTFS)/%,$(shell find rootfs -type f 2>/dev/null))
 INITRD := $(B)/initrd.cpio
@@ -126,6 +129,11 @@ $(ROOTFS)/bin/%: $(B)/apps/coreutils/%.o $(LIBC)
 	$(Q)$(CC) $(APP_LDFLAGS) -o $@ $^ -lgcc
 
 apps: $(APPS)
+
+$(ROOTFS)/boot/%.bin: $(B)/apps/payloads/%.o
+	@mkdir -p $(@D)
+	$(say) FLAT $@
+	$(Q)$(LD) --oformat binary -Ttext=0 -e _start -o $@ $<
 
 $(ROOTFS)/%: rootfs/%
 	@mkdir -p $(@D)
