@@ -20,6 +20,7 @@ IS_CLANG := $(shell $(CC) --version 2>/dev/null | grep -q clang && echo 1)
 CFG := $(if $(IS_CLANG),clang,gcc)$(if $(SAN),-san)
 B := build/$(CFG)
 NPROC := $(shell nproc 2>/dev/null || echo 2)
+OBJCOPY ?= objcopy
 # V=1 shows whole command lines.
 ifeq ($(V),1)
 Q :=
@@ -152,21 +153,27 @@ $(B)/host/posix/initrd.o: host/posix/initrd.S $(INITRD)
 	$(say) AS $@
 	$(Q)$(CC) -DINITRD_PATH='"$(INITRD)"' -c -o $@ $<
 
-# The whole core as one relocatable object: the boundary check reads it.
+# The whole core as one relocatable object: the boundary check reads it, and every
+# host program links it. The core's own helpers that share a name with libc's are made
+# local to it, so a host program that links the kernel (anyk, tests, benchmarks) keeps
+# libc's memcpy and snprintf, and the kernel keeps its own.
+CORE_LIBC_NAMES := memcpy memmove memset memcmp strlen strnlen strcmp strncmp strchr \
+	strlcpy snprintf vsnprintf
 $(B)/core.o: $(CORE_OBJS)
 	$(say) LD $@
 	$(Q)$(LD) -r -o $@ $^
+	$(Q)$(OBJCOPY) $(addprefix -L ,$(CORE_LIBC_NAMES)) $@
 
-$(ANYK): $(CORE_OBJS) $(POSIX_OBJS) $(B)/host/posix/main.o $(B)/host/posix/initrd.o
+$(ANYK): $(B)/core.o $(POSIX_OBJS) $(B)/host/posix/main.o $(B)/host/posix/initrd.o
 	@mkdir -p $(@D)
 	$(say) LINK $@
 	$(Q)$(CC) $(LDFLAGS_HOST) -o $@ $^
 
-$(B)/tests/unit/%: $(B)/tests/unit/%.o $(UNIT_SUPPORT) $(CORE_OBJS) $(POSIX_OBJS)
+$(B)/tests/unit/%: $(B)/tests/unit/%.o $(UNIT_SUPPORT) $(B)/core.o $(POSIX_OBJS)
 	$(say) LINK $@
 	$(Q)$(CC) $(LDFLAGS_HOST) -o $@ $^ -lpthread
 
-$(BENCH): $(B)/bench/kern_bench.o $(CORE_OBJS) $(POSIX_OBJS)
+$(BENCH): $(B)/bench/kern_bench.o $(B)/core.o $(POSIX_OBJS)
 	@mkdir -p $(@D)
 	$(say) LINK $@
 	$(Q)$(CC) $(LDFLAGS_HOST) -o $@ $^ -lpthread

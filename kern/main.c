@@ -104,7 +104,7 @@ void kern_init(const struct hyp_boot *boot)
     config.image_base = boot->image_base;
     config.host_name = boot->host_name ? boot->host_name : "unknown";
 
-    page_init(boot->ram_base, boot->ram_size);
+    page_init(boot->ram_base, boot->ram_size, boot->flags & HYP_BOOT_RAM_ZEROED);
     kexec_init();
     kmalloc_init();
     sched_init(boot->tick);

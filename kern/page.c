@@ -47,7 +47,7 @@ static void free_remove(struct zone *z, struct page *pg)
     pg->kind = PAGE_UNUSABLE;
 }
 
-int zone_init(struct zone *z, void *mem, size_t len)
+int zone_init(struct zone *z, void *mem, size_t len, bool ram_zeroed)
 {
     uintptr_t start = ((uintptr_t)mem + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
     uintptr_t end = ((uintptr_t)mem + len) & ~(PAGE_SIZE - 1);
@@ -71,9 +71,14 @@ int zone_init(struct zone *z, void *mem, size_t len)
     z->npages = total - meta_pages;
     z->base = start;
     z->pages = (struct page *)(start + (z->npages << PAGE_SHIFT));
-    memset(z->pages, 0, z->npages * sizeof(struct page));
-    for (size_t i = 0; i < z->npages; i++)
-        list_init(&z->pages[i].link);
+    /*
+     * An all-zero struct page is a valid PAGE_UNUSABLE entry, and only block
+     * heads ever have their link used (free_push/free_remove set it). So when
+     * the host hands over RAM that is already zero, the array is left alone:
+     * boot then touches a handful of metadata pages instead of all of them.
+     */
+    if (!ram_zeroed)
+        memset(z->pages, 0, z->npages * sizeof(struct page));
 
     /* Cover the pages with the largest aligned blocks that fit. */
     for (size_t i = 0; i < z->npages;) {
@@ -212,9 +217,9 @@ unsigned page_order_for(size_t n)
 
 static struct zone kernel_zone;
 
-void page_init(void *ram, size_t len)
+void page_init(void *ram, size_t len, bool ram_zeroed)
 {
-    if (zone_init(&kernel_zone, ram, len) < 0)
+    if (zone_init(&kernel_zone, ram, len, ram_zeroed) < 0)
         panic("page_init: RAM region %p+%zu is too small", ram, len);
 }
 

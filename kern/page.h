@@ -44,9 +44,10 @@ struct zone {
 
 /*
  * Manage [mem, mem+len) with zone z; the page structures are carved from its
- * start. Returns 0, or -EINVAL if the region is too small to hold a page.
+ * end. ram_zeroed: the memory is known to be all zero (saves clearing the
+ * page structures). Returns 0, or -EINVAL if the region is too small.
  */
-int zone_init(struct zone *z, void *mem, size_t len);
+int zone_init(struct zone *z, void *mem, size_t len, bool ram_zeroed);
 /* A block of 2^order pages, or NULL if none is free (never panics). */
 void *zone_alloc(struct zone *z, unsigned order);
 /* Return a block from zone_alloc. Panics on a pointer that is not one (double free, wrong zone). */
@@ -60,7 +61,7 @@ int zone_take(struct zone *z, void *p, unsigned order);
 int zone_largest_free(const struct zone *z);
 
 /* The kernel's own zone, over the host's RAM region. */
-void page_init(void *ram, size_t len);
+void page_init(void *ram, size_t len, bool ram_zeroed);
 void *page_alloc(unsigned order);
 void page_free(void *p);
 struct page *page_of(const void *p);

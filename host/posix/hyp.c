@@ -365,7 +365,8 @@ int posix_setup(const struct posix_config *cfg, struct hyp_boot *boot)
 
     memset(boot, 0, sizeof(*boot));
     boot->abi_version = HYP_ABI_VERSION;
-    boot->flags = host.raw ? HYP_BOOT_CONS_TTY : 0;
+    /* Fresh anonymous memory reads as zero. */
+    boot->flags = (host.raw ? HYP_BOOT_CONS_TTY : 0) | HYP_BOOT_RAM_ZEROED;
     boot->ram_base = ram;
     boot->ram_size = cfg->mem;
     boot->cmdline = cfg->cmdline ? cfg->cmdline : "";
