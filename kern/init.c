@@ -60,47 +60,81 @@ static bool exists(const char *path)
     return vfs_stat(&task_current()->fs, path, &st, true) == 0;
 }
 
-/* Split init's arguments at blanks (in place) after argv[0]. */
+/*
+ * Split init's arguments (in place) into argv[1..]: words separated by
+ * blanks; a double-quoted word may hold blanks, and a backslash inside
+ * quotes takes the next character literally (the host quotes that way).
+ */
 static int split(char *args, char **argv, int max)
 {
     int n = 1;
+    char *p = args, *w;
 
-    for (char *p = args; *p && n < max - 1;) {
+    while (*p && n < max - 1) {
         while (*p == ' ')
-            *p++ = '\0';
+            p++;
         if (!*p)
             break;
-        argv[n++] = p;
-        while (*p && *p != ' ')
+        argv[n++] = w = p;
+        if (*p == '"') {
+            for (p++; *p && *p != '"'; p++) {
+                if (*p == '\\' && p[1])
+                    p++;
+                *w++ = *p;
+            }
+            if (*p)
+                p++;
+        } else {
+            while (*p && *p != ' ')
+                *w++ = *p++;
+        }
+        if (*p)
             p++;
+        *w = '\0';
     }
     argv[n] = NULL;
     return n;
 }
 
+/* argv[1..] joined by single blanks, for a command line (sh -c, the monitor). */
+static char *join(char **argv, char *buf, size_t cap)
+{
+    size_t len = 0;
+
+    buf[0] = '\0';
+    for (int i = 1; argv[i] && len + 1 < cap; i++) {
+        if (i > 1)
+            buf[len++] = ' ';
+        len += strlcpy(buf + len, argv[i], cap - len);
+        if (len >= cap)
+            len = cap - 1;
+    }
+    buf[len] = '\0';
+    return buf;
+}
+
 int init_run(const char *init, const char *args)
 {
-    static char argbuf[1024];
+    static char argbuf[1024], line[1024];
     char *argv[INIT_ARGS_MAX];
 
+    strlcpy(argbuf, args, sizeof(argbuf));
+    argv[0] = *init ? (char *)init : "sh";
+    split(argbuf, argv, INIT_ARGS_MAX);
     if (!strcmp(init, "monitor") || (!*init && !exists("/bin/sh")))
-        return monitor_run(args);
+        return monitor_run(join(argv, line, sizeof(line)));
     if (open_console() < 0)
         kwarn("init: no /dev/console; programs start without a console");
-    strlcpy(argbuf, args, sizeof(argbuf));
-    if (*init) {
-        argv[0] = (char *)init;
-        split(argbuf, argv, INIT_ARGS_MAX);
+    if (*init)
         return run(init, argv, true);
-    }
     if (exists("/etc/rc")) {
         char *rc[] = { "sh", "/etc/rc", NULL };
         int st = run("/bin/sh", rc, true);
         if (st)
             kwarn("init: /etc/rc exited with status %d", st);
     }
-    if (*args) {
-        char *sh[] = { "sh", "-c", argbuf, NULL };
+    if (argv[1]) {
+        char *sh[] = { "sh", "-c", join(argv, line, sizeof(line)), NULL };
         return run("/bin/sh", sh, true);
     }
     char *sh[] = { "sh", NULL };

@@ -109,6 +109,31 @@ static int load_file(const char *path, const void **data, size_t *size)
     return 0;
 }
 
+/*
+ * Append an argument for init so that the kernel splits it back exactly:
+ * words with blanks, quotes or backslashes go in double quotes, with " and \
+ * escaped by a backslash (kern/init.c undoes it).
+ */
+static void append_quoted(char *cl, const char *s)
+{
+    char q[CMDLINE_MAX];
+    size_t n = 0;
+
+    if (*s && !strpbrk(s, " \t\"\\")) {
+        append(cl, s);
+        return;
+    }
+    q[n++] = '"';
+    for (; *s && n + 3 < sizeof(q); s++) {
+        if (*s == '"' || *s == '\\')
+            q[n++] = '\\';
+        q[n++] = *s;
+    }
+    q[n++] = '"';
+    q[n] = '\0';
+    append(cl, q);
+}
+
 int main(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -185,7 +210,7 @@ int main(int argc, char **argv)
     if (optind < argc) {
         append(cmdline, "--");
         for (int i = optind; i < argc; i++)
-            append(cmdline, argv[i]);
+            append_quoted(cmdline, argv[i]);
     }
     cfg.cmdline = cmdline;
     if (posix_setup(&cfg, &boot) < 0)
