@@ -557,7 +557,7 @@ static int api_wait(int pid, int *status, int options)
     return (int)leave(task_wait(pid, status, options));
 }
 
-static void api_exit(int status)
+static void __attribute__((noreturn)) api_exit(int status)
 {
     task_exit(status);
 }
