@@ -20,6 +20,7 @@ IS_CLANG := $(shell $(CC) --version 2>/dev/null | grep -q clang && echo 1)
 CFG := $(if $(IS_CLANG),clang,gcc)$(if $(SAN),-san)
 B := build/$(CFG)
 NPROC := $(shell nproc 2>/dev/null || echo 2)
+OBJCOPY ?= objcopy
 # V=1 shows whole command lines.
 ifeq ($(V),1)
 Q :=
@@ -50,7 +51,7 @@ LDFLAGS_HOST := $(SANFLAGS)
 # ---- what the core is made of, per subsystem --------------------------------
 
 ARCH_SRCS := arch/x86_64/switch.S arch/x86_64/frame.c
-KERN_SRCS := kern/main.c kern/printk.c kern/panic.c kern/time.c kern/page.c \
+KERN_SRCS := kern/exec.c kern/init.c kern/kexec.c kern/syscall.c kern/task.c kern/main.c kern/printk.c kern/panic.c kern/time.c kern/page.c \
 	kern/kmalloc.c kern/thread.c kern/sync.c kern/timer.c kern/idle.c kern/cons.c \
 	kern/monitor.c
 LIB_SRCS := lib/string.c lib/fmt.c
@@ -79,6 +80,13 @@ TOOL_SRCS := $(sort $(wildcard apps/coreutils/*.c))
 ROOTFS := $(B)/rootfs
 APPS := $(if $(SH_SRCS),$(ROOTFS)/bin/sh) \
 	$(patsubst apps/coreutils/%.c,$(ROOTFS)/bin/%,$(TOOL_SRCS))
+# Raw payloads for kexec: flat binaries (apps/payloads/*.S -> /boot/NAME.bin).
+PAYLOADS := $(patsubst apps/payloads/%.S,$(ROOTFS)/boot/%.bin,$(wildcard apps/payloads/*.S))
+APPS += $(PAYLOADS)
+# The initramfs: rootfs/ from the tree plus the programs, packed and embedded in anyk.
+ROOTFS_FILES := $(patsubst rootfs/%,$(ROOTFS)/%,$(shell find rootfs -type f 2>/dev/null))
+INITRD := $(B)/initrd.cpio
+MKCPIO := $(B)/tools/mkcpio
 
 # ---- tests and benchmarks --------------------------------------------------------
 
@@ -123,21 +131,49 @@ $(ROOTFS)/bin/%: $(B)/apps/coreutils/%.o $(LIBC)
 
 apps: $(APPS)
 
-# The whole core as one relocatable object: the boundary check reads it.
+$(ROOTFS)/boot/%.bin: $(B)/apps/payloads/%.o
+	@mkdir -p $(@D)
+	$(say) FLAT $@
+	$(Q)$(LD) --oformat binary -Ttext=0 -e _start -o $@ $<
+
+$(ROOTFS)/%: rootfs/%
+	@mkdir -p $(@D)
+	$(Q)cp -p $< $@
+
+$(MKCPIO): $(B)/tools/mkcpio.o
+	$(say) LINK $@
+	$(Q)$(CC) $(LDFLAGS_HOST) -o $@ $^
+
+$(INITRD): $(APPS) $(ROOTFS_FILES) $(MKCPIO)
+	@mkdir -p $(ROOTFS)/bin
+	$(say) CPIO $@
+	$(Q)$(MKCPIO) $@ $(ROOTFS)
+
+$(B)/host/posix/initrd.o: host/posix/initrd.S $(INITRD)
+	$(say) AS $@
+	$(Q)$(CC) -DINITRD_PATH='"$(INITRD)"' -c -o $@ $<
+
+# The whole core as one relocatable object: the boundary check reads it, and every
+# host program links it. The core's own helpers that share a name with libc's are made
+# local to it, so a host program that links the kernel (anyk, tests, benchmarks) keeps
+# libc's memcpy and snprintf, and the kernel keeps its own.
+CORE_LIBC_NAMES := memcpy memmove memset memcmp strlen strnlen strcmp strncmp strchr \
+	strlcpy snprintf vsnprintf
 $(B)/core.o: $(CORE_OBJS)
 	$(say) LD $@
 	$(Q)$(LD) -r -o $@ $^
+	$(Q)$(OBJCOPY) $(addprefix -L ,$(CORE_LIBC_NAMES)) $@
 
-$(ANYK): $(CORE_OBJS) $(POSIX_OBJS) $(B)/host/posix/main.o
+$(ANYK): $(B)/core.o $(POSIX_OBJS) $(B)/host/posix/main.o $(B)/host/posix/initrd.o
 	@mkdir -p $(@D)
 	$(say) LINK $@
 	$(Q)$(CC) $(LDFLAGS_HOST) -o $@ $^
 
-$(B)/tests/unit/%: $(B)/tests/unit/%.o $(UNIT_SUPPORT) $(CORE_OBJS) $(POSIX_OBJS)
+$(B)/tests/unit/%: $(B)/tests/unit/%.o $(UNIT_SUPPORT) $(B)/core.o $(POSIX_OBJS)
 	$(say) LINK $@
 	$(Q)$(CC) $(LDFLAGS_HOST) -o $@ $^ -lpthread
 
-$(BENCH): $(B)/bench/kern_bench.o $(CORE_OBJS) $(POSIX_OBJS)
+$(BENCH): $(B)/bench/kern_bench.o $(B)/core.o $(POSIX_OBJS)
 	@mkdir -p $(@D)
 	$(say) LINK $@
 	$(Q)$(CC) $(LDFLAGS_HOST) -o $@ $^ -lpthread

@@ -25,7 +25,8 @@ long cons_read_line(char *buf, size_t cap);
 
 /*
  * Read whatever raw bytes are available (at least one), blocking until some
- * are. Returns the count, or 0 at the end of console input.
+ * are. Returns the count, 0 at the end of console input, or -EINTR if a
+ * signal came for the reading task.
  */
 long cons_read_raw(char *buf, size_t cap);
 
@@ -37,5 +38,7 @@ long cons_read_raw(char *buf, size_t cap);
  */
 struct file_ops;
 extern const struct file_ops cons_file_ops;
+/* Create /dev/console (once devfs is mounted). */
+int cons_register_dev(void);
 
 #endif

@@ -14,6 +14,7 @@ struct kconfig {
     char init[INIT_NAME_MAX];    /* init=PROG; "monitor" by default */
     const char *init_args;       /* everything after "--", or "" */
     uint32_t nblk, nnet;
+    uintptr_t ram_base;
     size_t ram_size;
     uintptr_t image_base;
     const char *host_name;

@@ -9,11 +9,16 @@
 #include <anyk/hyp.h>
 #include <anyk/version.h>
 #include "arch/x86_64/arch.h"
+#include "fs/vfs.h"
 #include "kern/cons.h"
+#include "kern/init.h"
 #include "kern/kernel.h"
+#include "kern/kexec.h"
 #include "kern/kmalloc.h"
 #include "kern/page.h"
 #include "kern/printk.h"
+#include "kern/syscall.h"
+#include "kern/task.h"
 #include "kern/thread.h"
 #include "kern/time.h"
 #include "lib/string.h"
@@ -29,7 +34,7 @@ const struct kconfig *kern_config(void)
 static void parse_cmdline(const char *cl)
 {
     config.loglevel = KLOG_INFO;
-    strlcpy(config.init, "monitor", sizeof(config.init));
+    config.init[0] = '\0'; /* the default: /etc/rc and /bin/sh, or the monitor */
     config.init_args = "";
     while (cl && *cl) {
         const char *w = cl, *end;
@@ -94,24 +99,39 @@ void kern_init(const struct hyp_boot *boot)
     klog_set_console_level(config.loglevel);
     config.nblk = boot->nblk;
     config.nnet = boot->nnet;
+    config.ram_base = (uintptr_t)boot->ram_base;
     config.ram_size = boot->ram_size;
     config.image_base = boot->image_base;
     config.host_name = boot->host_name ? boot->host_name : "unknown";
 
-    page_init(boot->ram_base, boot->ram_size);
+    page_init(boot->ram_base, boot->ram_size, boot->flags & HYP_BOOT_RAM_ZEROED);
+    kexec_init();
     kmalloc_init();
     sched_init(boot->tick);
     cons_init(boot->flags & HYP_BOOT_CONS_TTY);
+    vfs_init();
+    if (cons_register_dev() < 0)
+        kwarn("cannot create /dev/console");
+    task_init();
+    syscall_set_user_range((uintptr_t)boot->ram_base, (uintptr_t)boot->ram_base + boot->ram_size);
 
     kinfo("anyk %s (%s, %s host): %zu MiB RAM, %u block device%s, %u NIC%s", ANYK_VERSION,
           ARCH_NAME, config.host_name, boot->ram_size >> 20, config.nblk,
           config.nblk == 1 ? "" : "s", config.nnet, config.nnet == 1 ? "" : "s");
     print_devices();
+    if (boot->initrd && boot->initrd_size) {
+        int r = cpio_unpack(&task_current()->fs, boot->initrd, boot->initrd_size);
+        if (r < 0)
+            kerr("initramfs: unpacking failed (error %d); the root may be incomplete", -r);
+        else
+            kdebug("initramfs: %zu bytes unpacked", boot->initrd_size);
+    }
 }
 
 void kern_halt(int status)
 {
     kdebug("halting with status %d", status);
+    vfs_sync();
     hyp_halt(status);
 }
 
@@ -120,12 +140,6 @@ void kmain(const struct hyp_boot *boot)
     int status;
 
     kern_init(boot);
-    if (!strcmp(config.init, "monitor")) {
-        status = monitor_run(config.init_args);
-    } else {
-        kerr("init: %s: not found (there is no file system yet; the only init is the built-in "
-             "monitor)", config.init);
-        status = 1;
-    }
+    status = init_run(config.init, config.init_args);
     kern_halt(status);
 }

@@ -47,7 +47,7 @@ static void free_remove(struct zone *z, struct page *pg)
     pg->kind = PAGE_UNUSABLE;
 }
 
-int zone_init(struct zone *z, void *mem, size_t len)
+int zone_init(struct zone *z, void *mem, size_t len, bool ram_zeroed)
 {
     uintptr_t start = ((uintptr_t)mem + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
     uintptr_t end = ((uintptr_t)mem + len) & ~(PAGE_SIZE - 1);
@@ -64,12 +64,21 @@ int zone_init(struct zone *z, void *mem, size_t len)
                  (PAGE_SIZE + sizeof(struct page));
     if (meta_pages >= total)
         return -EINVAL;
-    z->pages = (struct page *)start;
+    /*
+     * Metadata goes at the end, so managed memory starts at the region's
+     * start whatever its size (the kexec payload area relies on that).
+     */
     z->npages = total - meta_pages;
-    z->base = start + (meta_pages << PAGE_SHIFT);
-    memset(z->pages, 0, z->npages * sizeof(struct page));
-    for (size_t i = 0; i < z->npages; i++)
-        list_init(&z->pages[i].link);
+    z->base = start;
+    z->pages = (struct page *)(start + (z->npages << PAGE_SHIFT));
+    /*
+     * An all-zero struct page is a valid PAGE_UNUSABLE entry, and only block
+     * heads ever have their link used (free_push/free_remove set it). So when
+     * the host hands over RAM that is already zero, the array is left alone:
+     * boot then touches a handful of metadata pages instead of all of them.
+     */
+    if (!ram_zeroed)
+        memset(z->pages, 0, z->npages * sizeof(struct page));
 
     /* Cover the pages with the largest aligned blocks that fit. */
     for (size_t i = 0; i < z->npages;) {
@@ -151,6 +160,44 @@ void zone_free(struct zone *z, void *p)
     free_push(z, &z->pages[idx], order);
 }
 
+int zone_take(struct zone *z, void *p, unsigned order)
+{
+    struct page *pg = zone_page(z, p);
+    size_t idx, head = 0;
+    unsigned o;
+
+    if (!pg || order > PAGE_MAX_ORDER)
+        return -EINVAL;
+    idx = page_index(z, pg);
+    if ((uintptr_t)p & (PAGE_SIZE - 1) || (idx & ((1ul << order) - 1)))
+        return -EINVAL;
+    /* Find the free block that contains the wanted one. */
+    for (o = order; o <= PAGE_MAX_ORDER; o++) {
+        head = idx & ~((1ul << o) - 1);
+        if (head < z->npages && z->pages[head].kind == PAGE_FREE && z->pages[head].order == o)
+            break;
+    }
+    if (o > PAGE_MAX_ORDER)
+        return -EBUSY;
+    free_remove(z, &z->pages[head]);
+    /* Split it, freeing the halves that do not hold the wanted block. */
+    while (o > order) {
+        size_t half = 1ul << --o;
+        if (idx >= head + half) {
+            free_push(z, &z->pages[head], o);
+            head += half;
+        } else {
+            free_push(z, &z->pages[head + half], o);
+        }
+    }
+    pg->kind = PAGE_ALLOC;
+    pg->order = (uint8_t)order;
+    z->free_pages -= 1ul << order;
+    z->allocs++;
+    san_unpoison(p, PAGE_SIZE << order);
+    return 0;
+}
+
 int zone_largest_free(const struct zone *z)
 {
     for (int o = PAGE_MAX_ORDER; o >= 0; o--)
@@ -170,9 +217,9 @@ unsigned page_order_for(size_t n)
 
 static struct zone kernel_zone;
 
-void page_init(void *ram, size_t len)
+void page_init(void *ram, size_t len, bool ram_zeroed)
 {
-    if (zone_init(&kernel_zone, ram, len) < 0)
+    if (zone_init(&kernel_zone, ram, len, ram_zeroed) < 0)
         panic("page_init: RAM region %p+%zu is too small", ram, len);
 }
 

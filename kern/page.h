@@ -5,7 +5,7 @@
  * A zone manages a contiguous range of 4 KiB pages. Blocks are 2^order pages,
  * aligned to their size relative to the zone's first page. Freeing a block
  * merges it with its free buddy, repeatedly, so free memory stays in the
- * largest blocks possible. One struct page per page, kept at the start of the
+ * largest blocks possible. One struct page per page, kept at the end of the
  * region, records what each page is.
  */
 #ifndef KERN_PAGE_H
@@ -44,9 +44,10 @@ struct zone {
 
 /*
  * Manage [mem, mem+len) with zone z; the page structures are carved from its
- * start. Returns 0, or -EINVAL if the region is too small to hold a page.
+ * end. ram_zeroed: the memory is known to be all zero (saves clearing the
+ * page structures). Returns 0, or -EINVAL if the region is too small.
  */
-int zone_init(struct zone *z, void *mem, size_t len);
+int zone_init(struct zone *z, void *mem, size_t len, bool ram_zeroed);
 /* A block of 2^order pages, or NULL if none is free (never panics). */
 void *zone_alloc(struct zone *z, unsigned order);
 /* Return a block from zone_alloc. Panics on a pointer that is not one (double free, wrong zone). */
@@ -54,11 +55,13 @@ void zone_free(struct zone *z, void *p);
 /* The struct page of the page holding address p, or NULL if z does not manage it. */
 struct page *zone_page(struct zone *z, const void *p);
 void *zone_page_addr(struct zone *z, const struct page *pg);
+/* Allocate exactly the block of 2^order pages at p; -EBUSY if any of it is in use. */
+int zone_take(struct zone *z, void *p, unsigned order);
 /* Order of the largest free block, or -1 if none. */
 int zone_largest_free(const struct zone *z);
 
 /* The kernel's own zone, over the host's RAM region. */
-void page_init(void *ram, size_t len);
+void page_init(void *ram, size_t len, bool ram_zeroed);
 void *page_alloc(unsigned order);
 void page_free(void *p);
 struct page *page_of(const void *p);

@@ -17,25 +17,68 @@ bool waitq_empty(const struct waitq *wq)
     return list_empty(&wq->waiters);
 }
 
+void waitq_add(struct waitq *wq, struct wait_entry *e)
+{
+    e->thread = thread_self();
+    list_add_tail(&wq->waiters, &e->link);
+}
+
+void waitq_remove(struct wait_entry *e)
+{
+    if (list_linked(&e->link))
+        list_del(&e->link);
+}
+
 int waitq_wait(struct waitq *wq, uint64_t deadline)
 {
-    struct thread *self = thread_self();
+    struct wait_entry e;
+    int r;
 
     sched_assert_may_block("waitq_wait");
-    list_add_tail(&wq->waiters, &self->link);
-    self->waiting_on = wq;
-    return sched_block(deadline);
+    waitq_add(wq, &e);
+    r = sched_block(deadline);
+    waitq_remove(&e);
+    return r;
+}
+
+int waitq_block_intr(uint64_t deadline)
+{
+    struct thread *self = thread_self();
+    int r;
+
+    sched_assert_may_block("waitq_block_intr");
+    if (self->sig_pending)
+        return -EINTR;
+    self->intr_wait = true;
+    r = sched_block(deadline);
+    self->intr_wait = false;
+    return r;
+}
+
+int waitq_wait_intr(struct waitq *wq, uint64_t deadline)
+{
+    struct wait_entry e;
+    int r;
+
+    waitq_add(wq, &e);
+    r = waitq_block_intr(deadline);
+    waitq_remove(&e);
+    return r;
 }
 
 struct thread *waitq_wake_one(struct waitq *wq)
 {
-    struct thread *t;
+    struct list_node *n;
 
-    if (list_empty(&wq->waiters))
-        return NULL;
-    t = list_entry(wq->waiters.next, struct thread, link);
-    sched_wake(t, 0);
-    return t;
+    /* Entries of threads already woken another way (timeout, a second queue) are stale. */
+    while ((n = list_pop_head(&wq->waiters))) {
+        struct thread *t = list_entry(n, struct wait_entry, link)->thread;
+        if (t->state == THREAD_BLOCKED) {
+            sched_wake(t, 0);
+            return t;
+        }
+    }
+    return NULL;
 }
 
 unsigned waitq_wake_all(struct waitq *wq)

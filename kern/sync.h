@@ -16,7 +16,17 @@
 struct thread;
 
 struct waitq {
-    struct list_node waiters; /* threads, in the order they started waiting */
+    struct list_node waiters; /* struct wait_entry, in the order threads started waiting */
+};
+
+/*
+ * One thread waiting on one queue. Entries live on the waiting thread's
+ * stack, so a thread can wait on several queues at once (poll); the first
+ * wake makes it ready and the others are skipped when reached.
+ */
+struct wait_entry {
+    struct list_node link;
+    struct thread *thread;
 };
 
 #define WAITQ_INIT(name) { LIST_INIT((name).waiters) }
@@ -26,7 +36,21 @@ void waitq_init(struct waitq *wq);
  * (UINT64_MAX: no deadline). Returns 0 if woken, -ETIMEDOUT.
  */
 int waitq_wait(struct waitq *wq, uint64_t deadline);
-/* Wake the longest waiter; returns it or NULL if none waited. */
+/*
+ * As waitq_wait, but a signal for the calling thread's task also ends the
+ * wait: returns -EINTR then (at once if one is already pending).
+ */
+int waitq_wait_intr(struct waitq *wq, uint64_t deadline);
+
+/*
+ * Waiting on several queues (poll): add an entry per queue, block once with
+ * waitq_block_intr (0, -ETIMEDOUT or -EINTR), then remove every entry.
+ */
+void waitq_add(struct waitq *wq, struct wait_entry *e);
+void waitq_remove(struct wait_entry *e);
+int waitq_block_intr(uint64_t deadline);
+
+/* Wake the longest waiter that is still blocked; returns it or NULL if none. */
 struct thread *waitq_wake_one(struct waitq *wq);
 /* Wake every waiter; returns how many. */
 unsigned waitq_wake_all(struct waitq *wq);

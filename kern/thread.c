@@ -2,8 +2,9 @@
  * thread.c - kernel threads and the scheduler.
  *
  * State: one struct sched (below) owns the run queues, the current thread and
- * the list of every thread. A thread is on at most one of: a run queue (READY),
- * a wait queue (BLOCKED, waiting_on set), nothing (RUNNING, sleeping, ZOMBIE).
+ * the list of every thread. A READY thread is on exactly one run queue (its
+ * link); a BLOCKED one has wait entries on wait queues (kern/sync.c) or only
+ * its timeout timer; RUNNING and ZOMBIE threads are on no queue.
  * The idle thread is never on a run queue: it runs exactly when they are all
  * empty. Stacks are page blocks with a canary word at their lowest address,
  * checked whenever the thread is switched away from.
@@ -203,10 +204,6 @@ void sched_wake(struct thread *t, int result)
 {
     if (t->state != THREAD_BLOCKED)
         return;
-    if (t->waiting_on) {
-        list_del(&t->link);
-        t->waiting_on = NULL;
-    }
     timer_cancel(&t->timeout);
     t->wake_result = result;
     enqueue(t);
@@ -276,13 +273,31 @@ static struct thread *thread_alloc(const char *name, int prio)
     t->prio = prio;
     strlcpy(t->name, name, sizeof(t->name));
     list_init(&t->link);
-    list_init(&t->joiners);
+    waitq_init(&t->joiners);
     timer_init(&t->timeout, timeout_fired, t);
     t->created_ns = ktime_now();
     return t;
 }
 
 int thread_create(struct thread **out, const char *name, void (*fn)(void *), void *arg, int prio)
+{
+    size_t size = PAGE_SIZE << THREAD_STACK_ORDER;
+    void *stack;
+    int r;
+
+    if (prio < 0 || prio >= THREAD_NPRIO || !fn)
+        return -EINVAL;
+    stack = page_alloc(THREAD_STACK_ORDER);
+    if (!stack)
+        return -ENOMEM;
+    r = thread_create_on_stack(out, name, fn, arg, prio, stack, size, (char *)stack + size);
+    if (r < 0)
+        page_free(stack);
+    return r;
+}
+
+int thread_create_on_stack(struct thread **out, const char *name, void (*fn)(void *), void *arg,
+                           int prio, void *stack, size_t stack_size, void *top)
 {
     struct thread *t;
 
@@ -291,12 +306,8 @@ int thread_create(struct thread **out, const char *name, void (*fn)(void *), voi
     t = thread_alloc(name, prio);
     if (!t)
         return -ENOMEM;
-    t->stack_size = PAGE_SIZE << THREAD_STACK_ORDER;
-    t->stack = page_alloc(THREAD_STACK_ORDER);
-    if (!t->stack) {
-        kfree(t);
-        return -ENOMEM;
-    }
+    t->stack_size = stack_size;
+    t->stack = stack;
     *(uint64_t *)t->stack = STACK_CANARY;
 #ifdef ANYK_SAN
     t->san_bottom = t->stack;
@@ -304,7 +315,7 @@ int thread_create(struct thread **out, const char *name, void (*fn)(void *), voi
 #endif
     t->fn = fn;
     t->arg = arg;
-    t->sp = arch_frame_init((char *)t->stack + t->stack_size, thread_entry, t);
+    t->sp = arch_frame_init(top, thread_entry, t);
     list_add_tail(&sched.all, &t->all_link);
     sched.nthreads++;
     if (out)
@@ -318,15 +329,13 @@ int thread_create(struct thread **out, const char *name, void (*fn)(void *), voi
 void thread_exit(void *retval)
 {
     struct thread *self = sched.current;
-    struct list_node *n;
 
     if (self == sched.idle)
         panic("thread_exit: the idle thread may not exit");
     sched_assert_may_block("thread_exit");
     self->retval = retval;
     self->state = THREAD_ZOMBIE;
-    while ((n = list_pop_head(&self->joiners)))
-        sched_wake(list_entry(n, struct thread, link), 0);
+    waitq_wake_all(&self->joiners);
     if (self->detached)
         list_add_tail(&sched.reap, &self->link);
     schedule();
@@ -341,10 +350,8 @@ int thread_join(struct thread *t, void **retval)
         return -EDEADLK;
     if (t->detached)
         return -EINVAL;
-    while (t->state != THREAD_ZOMBIE) {
-        list_add_tail(&t->joiners, &self->link);
-        sched_block(UINT64_MAX);
-    }
+    while (t->state != THREAD_ZOMBIE)
+        waitq_wait(&t->joiners, UINT64_MAX);
     if (retval)
         *retval = t->retval;
     free_thread(t);
@@ -423,7 +430,7 @@ void sched_init(volatile int *tick)
     b->state = THREAD_RUNNING;
     strlcpy(b->name, "main", sizeof(b->name));
     list_init(&b->link);
-    list_init(&b->joiners);
+    waitq_init(&b->joiners);
     timer_init(&b->timeout, timeout_fired, b);
     b->created_ns = ktime_now();
     list_add_tail(&sched.all, &b->all_link);

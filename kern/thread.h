@@ -17,6 +17,7 @@
 #define KERN_THREAD_H
 
 #include <anyk/types.h>
+#include "kern/sync.h"
 #include "kern/timer.h"
 #include "lib/list.h"
 
@@ -34,8 +35,6 @@ enum thread_state {
     THREAD_ZOMBIE,   /* exited, not yet joined */
 };
 
-struct waitq;
-
 struct thread {
     uintptr_t sp;                /* saved stack pointer while not running */
     struct list_node link;       /* run queue or wait queue */
@@ -50,10 +49,12 @@ struct thread {
     void *arg;
     void *retval;
     bool detached;
-    struct list_node joiners;    /* threads waiting in thread_join */
-    struct waitq *waiting_on;    /* the wait queue it sleeps on, if any */
+    struct waitq joiners;        /* threads in thread_join */
     struct timer timeout;        /* wakes it from a timed wait */
-    int wake_result;             /* 0 if woken, -ETIMEDOUT if its deadline passed */
+    int wake_result;             /* 0 if woken, -ETIMEDOUT, -EINTR (see sync.h) */
+    bool intr_wait;              /* blocked in an interruptible wait */
+    bool sig_pending;            /* its task has a signal to take (set by kern/task.c) */
+    void *task;                  /* the task it runs, if any (kern/task.h) */
     uint64_t switches;           /* times it was switched to */
     uint64_t cpu_cycles;         /* time on the CPU, in arch cycles */
     uint64_t created_ns;
@@ -70,6 +71,13 @@ struct thread {
  * -ENOMEM, or -EINVAL for a bad priority.
  */
 int thread_create(struct thread **out, const char *name, void (*fn)(void *), void *arg, int prio);
+/*
+ * As thread_create, on a stack the caller allocated with page_alloc (the
+ * thread owns it from now on and frees it when it is reaped); the first
+ * frame goes just below top, so the caller may keep data above it.
+ */
+int thread_create_on_stack(struct thread **out, const char *name, void (*fn)(void *), void *arg,
+                           int prio, void *stack, size_t stack_size, void *top);
 /* End the calling thread; retval goes to thread_join. Never returns. */
 void thread_exit(void *retval) __attribute__((noreturn));
 /* Wait for t to exit, collect its retval and free it. -EDEADLK for self, -EINVAL if detached. */
@@ -97,7 +105,7 @@ void sched_init(volatile int *tick);
 /*
  * Block the current thread (already linked on whatever will wake it) until
  * sched_wake() or, if deadline != UINT64_MAX, until the deadline passes.
- * Returns 0 or -ETIMEDOUT.
+ * Returns the wake result: 0, -ETIMEDOUT or what sched_wake was given.
  */
 int sched_block(uint64_t deadline);
 /* Make a blocked thread ready with the given wake result. */

@@ -365,10 +365,13 @@ int posix_setup(const struct posix_config *cfg, struct hyp_boot *boot)
 
     memset(boot, 0, sizeof(*boot));
     boot->abi_version = HYP_ABI_VERSION;
-    boot->flags = host.raw ? HYP_BOOT_CONS_TTY : 0;
+    /* Fresh anonymous memory reads as zero. */
+    boot->flags = (host.raw ? HYP_BOOT_CONS_TTY : 0) | HYP_BOOT_RAM_ZEROED;
     boot->ram_base = ram;
     boot->ram_size = cfg->mem;
     boot->cmdline = cfg->cmdline ? cfg->cmdline : "";
+    boot->initrd = cfg->initrd;
+    boot->initrd_size = cfg->initrd_size;
     boot->tick = cfg->no_tick ? NULL : &host.tick;
     boot->host_name = "posix";
     boot->image_base = (uintptr_t)__ehdr_start;

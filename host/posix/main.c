@@ -8,6 +8,7 @@
  * status 2; everything else is the kernel's business.
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,9 @@
 
 #define CMDLINE_MAX 4096
 
+/* The built-in initramfs (host/posix/initrd.S). */
+extern const char anyk_initrd_start[], anyk_initrd_end[];
+
 static void usage(FILE *f)
 {
     fprintf(f,
@@ -25,19 +29,23 @@ static void usage(FILE *f)
             "       anyk --help | --version\n"
             "\n"
             "Boot the anyk kernel as this process, with its console on the terminal.\n"
-            "ARGS go to the init program; the built-in monitor runs them as a command line\n"
-            "(e.g. anyk run -- 'uptime; halt 3').\n"
+            "ARGS go to init: the shell runs them as a command line (anyk run -- 'ls /bin'),\n"
+            "as does the monitor (anyk run --init monitor -- 'uptime; halt 3').\n"
             "\n"
             "options:\n"
             "  -m, --mem SIZE     kernel RAM (default 64M); a number with K, M, G suffix,\n"
             "                     plain numbers are MiB as with QEMU's -m\n"
-            "      --init PROG    first program the kernel runs (default: the built-in monitor)\n"
+            "      --init PROG    first program the kernel runs (default: /etc/rc, then\n"
+            "                     /bin/sh; 'monitor' for the built-in kernel monitor)\n"
+            "      --initrd FILE  unpack this cpio (newc) archive as the root instead of the\n"
+            "                     built-in one\n"
             "  -v, --verbose      show the kernel's debug messages on the console\n"
             "  -q, --quiet        show only the kernel's warnings and errors\n"
             "  -h, --help         show this help\n"
             "  -V, --version      show the version\n"
             "\n"
-            "anyk exits with the status the kernel halts with (the monitor's 'halt N');\n"
+            "anyk exits with the status the kernel halts with: the first shell's exit status,\n"
+            "or N from 'halt N';\n"
             "2 for a command-line error, 70 after a kernel panic.\n");
 }
 
@@ -63,18 +71,86 @@ static void append(char *cl, const char *s)
     memcpy(cl + len, s, add + 1);
 }
 
+/* Read a whole file (an initramfs) into memory; one line on stderr on failure. */
+static int load_file(const char *path, const void **data, size_t *size)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf = NULL;
+    size_t cap = 0, len = 0, n;
+
+    if (!f) {
+        fprintf(stderr, "anyk: --initrd %s: %s\n", path, strerror(errno));
+        return -1;
+    }
+    do {
+        if (len == cap) {
+            cap = cap ? cap * 2 : 1 << 20;
+            char *nb = realloc(buf, cap);
+            if (!nb) {
+                fprintf(stderr, "anyk: --initrd %s: out of memory\n", path);
+                free(buf);
+                fclose(f);
+                return -1;
+            }
+            buf = nb;
+        }
+        n = fread(buf + len, 1, cap - len, f);
+        len += n;
+    } while (n > 0);
+    if (ferror(f)) {
+        fprintf(stderr, "anyk: --initrd %s: %s\n", path, strerror(errno));
+        free(buf);
+        fclose(f);
+        return -1;
+    }
+    fclose(f);
+    *data = buf;
+    *size = len;
+    return 0;
+}
+
+/*
+ * Append an argument for init so that the kernel splits it back exactly:
+ * words with blanks, quotes or backslashes go in double quotes, with " and \
+ * escaped by a backslash (kern/init.c undoes it).
+ */
+static void append_quoted(char *cl, const char *s)
+{
+    char q[CMDLINE_MAX];
+    size_t n = 0;
+
+    if (*s && !strpbrk(s, " \t\"\\")) {
+        append(cl, s);
+        return;
+    }
+    q[n++] = '"';
+    for (; *s && n + 3 < sizeof(q); s++) {
+        if (*s == '"' || *s == '\\')
+            q[n++] = '\\';
+        q[n++] = *s;
+    }
+    q[n++] = '"';
+    q[n] = '\0';
+    append(cl, q);
+}
+
 int main(int argc, char **argv)
 {
     static const struct option opts[] = {
         { "mem", required_argument, NULL, 'm' },
         { "init", required_argument, NULL, 'i' },
+        { "initrd", required_argument, NULL, 'r' },
         { "verbose", no_argument, NULL, 'v' },
         { "quiet", no_argument, NULL, 'q' },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'V' },
         { NULL, 0, NULL, 0 },
     };
-    struct posix_config cfg = { .mem = POSIX_MEM_DEFAULT };
+    struct posix_config cfg = {
+        .mem = POSIX_MEM_DEFAULT,
+        .initrd = anyk_initrd_start,
+        .initrd_size = (size_t)(anyk_initrd_end - anyk_initrd_start),
+    };
     static char cmdline[CMDLINE_MAX];
     const char *init = NULL;
     int loglevel = -1, c;
@@ -100,6 +176,10 @@ int main(int argc, char **argv)
             if (!*optarg || strchr(optarg, ' '))
                 bad_usage("--init: invalid program name '%s'", optarg);
             init = optarg;
+            break;
+        case 'r':
+            if (load_file(optarg, &cfg.initrd, &cfg.initrd_size) < 0)
+                exit(1);
             break;
         case 'v': loglevel = 7; break;
         case 'q': loglevel = 4; break;
@@ -130,7 +210,7 @@ int main(int argc, char **argv)
     if (optind < argc) {
         append(cmdline, "--");
         for (int i = optind; i < argc; i++)
-            append(cmdline, argv[i]);
+            append_quoted(cmdline, argv[i]);
     }
     cfg.cmdline = cmdline;
     if (posix_setup(&cfg, &boot) < 0)

@@ -70,6 +70,7 @@ struct hyp_boot {
 };
 
 #define HYP_BOOT_CONS_TTY 0x1   /* console is an interactive terminal: echo */
+#define HYP_BOOT_RAM_ZEROED 0x2 /* every byte of the RAM region is zero at boot */
 
 /* Entry point of the kernel, called once by the host on its boot stack. */
 void kmain(const struct hyp_boot *boot) __attribute__((noreturn));
