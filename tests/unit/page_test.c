@@ -140,7 +140,7 @@ static void test_init(void)
        "zone_init: two pages give one managed page (one for metadata)");
     void *only = zone_alloc(&small, 0);
     ok(only == tiny && zone_alloc(&small, 0) == NULL,
-       "zone: the one page is the second of the region, then the zone is empty");
+       "zone: the one page is the first of the region, then the zone is empty");
     zone_free(&small, only);
     ok(small.free_pages == 1, "zone: freeing it gives it back");
 
