@@ -13,6 +13,7 @@ struct kconfig {
     int loglevel;                /* console level (loglevel=N, quiet, debug) */
     char init[INIT_NAME_MAX];    /* init=PROG; "monitor" by default */
     const char *init_args;       /* everything after "--", or "" */
+    char kexec[INIT_NAME_MAX];   /* kexec=PATH: run this payload instead of init */
     uint32_t nblk, nnet;
     uintptr_t ram_base;
     size_t ram_size;

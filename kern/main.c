@@ -62,6 +62,9 @@ static void parse_cmdline(const char *cl)
             config.loglevel = KLOG_WARN;
         } else if (n == 5 && !strncmp(w, "debug", 5)) {
             config.loglevel = KLOG_DEBUG;
+        } else if (n > 6 && !strncmp(w, "kexec=", 6) && n - 6 < sizeof(config.kexec)) {
+            memcpy(config.kexec, w + 6, n - 6);
+            config.kexec[n - 6] = '\0';
         } else if (n > 5 && !strncmp(w, "init=", 5) && n - 5 < sizeof(config.init)) {
             memcpy(config.init, w + 5, n - 5);
             config.init[n - 5] = '\0';
@@ -140,6 +143,12 @@ void kmain(const struct hyp_boot *boot)
     int status;
 
     kern_init(boot);
+    if (config.kexec[0]) {
+        status = kexec_run(&task_current()->fs, config.kexec);
+        if (status < 0)
+            kerr("kexec %s: error %d", config.kexec, -status);
+        kern_halt(status < 0 ? 1 : status & 0xff);
+    }
     status = init_run(config.init, config.init_args);
     kern_halt(status);
 }

@@ -39,6 +39,8 @@ static void usage(FILE *f)
             "                     /bin/sh; 'monitor' for the built-in kernel monitor)\n"
             "      --initrd FILE  unpack this cpio (newc) archive as the root instead of the\n"
             "                     built-in one\n"
+            "      --kexec FILE   run FILE as a raw payload (a flat binary called with the API\n"
+            "                     table) instead of init, and halt with what it returns\n"
             "  -v, --verbose      show the kernel's debug messages on the console\n"
             "  -q, --quiet        show only the kernel's warnings and errors\n"
             "  -h, --help         show this help\n"
@@ -109,6 +111,42 @@ static int load_file(const char *path, const void **data, size_t *size)
     return 0;
 }
 
+#define KEXEC_PATH "boot/kexec.bin"
+
+static void put_hdr(char *p, const char *name, unsigned mode, size_t size)
+{
+    sprintf(p, "070701%08X%08X%08X%08X%08X%08X%08zX%08X%08X%08X%08X%08zX%08X", 1u, mode, 0u,
+            0u, 1u, 0u, size, 0u, 0u, 0u, 0u, strlen(name) + 1, 0u);
+}
+
+/*
+ * A new initramfs: the current one followed by a second cpio archive holding
+ * one file. Concatenated archives are unpacked in order, as Linux does.
+ */
+static int append_cpio_file(struct posix_config *cfg, const char *name, const void *data,
+                            size_t size)
+{
+    size_t hdr = (110 + strlen(name) + 1 + 3) & ~(size_t)3;
+    size_t body = (size + 3) & ~(size_t)3;
+    size_t trailer = (110 + 11 + 3) & ~(size_t)3;
+    size_t old = (cfg->initrd_size + 3) & ~(size_t)3;
+    char *buf = calloc(1, old + hdr + body + trailer + 1);
+
+    if (!buf) {
+        fprintf(stderr, "anyk: out of memory for --kexec\n");
+        return -1;
+    }
+    memcpy(buf, cfg->initrd, cfg->initrd_size);
+    put_hdr(buf + old, name, 0100755, size);
+    memcpy(buf + old + 110, name, strlen(name) + 1);
+    memcpy(buf + old + hdr, data, size);
+    put_hdr(buf + old + hdr + body, "TRAILER!!!", 0, 0);
+    memcpy(buf + old + hdr + body + 110, "TRAILER!!!", 11);
+    cfg->initrd = buf;
+    cfg->initrd_size = old + hdr + body + trailer;
+    return 0;
+}
+
 /*
  * Append an argument for init so that the kernel splits it back exactly:
  * words with blanks, quotes or backslashes go in double quotes, with " and \
@@ -140,6 +178,7 @@ int main(int argc, char **argv)
         { "mem", required_argument, NULL, 'm' },
         { "init", required_argument, NULL, 'i' },
         { "initrd", required_argument, NULL, 'r' },
+        { "kexec", required_argument, NULL, 'k' },
         { "verbose", no_argument, NULL, 'v' },
         { "quiet", no_argument, NULL, 'q' },
         { "help", no_argument, NULL, 'h' },
@@ -153,6 +192,8 @@ int main(int argc, char **argv)
     };
     static char cmdline[CMDLINE_MAX];
     const char *init = NULL;
+    const void *kexec = NULL;
+    size_t kexec_size = 0;
     int loglevel = -1, c;
     struct hyp_boot boot;
 
@@ -181,6 +222,10 @@ int main(int argc, char **argv)
             if (load_file(optarg, &cfg.initrd, &cfg.initrd_size) < 0)
                 exit(1);
             break;
+        case 'k':
+            if (load_file(optarg, &kexec, &kexec_size) < 0)
+                exit(1);
+            break;
         case 'v': loglevel = 7; break;
         case 'q': loglevel = 4; break;
         case 'h': usage(stdout); return 0;
@@ -201,6 +246,12 @@ int main(int argc, char **argv)
         char w[16];
         snprintf(w, sizeof(w), "loglevel=%d", loglevel);
         append(cmdline, w);
+    }
+    if (kexec) {
+        /* The payload travels as one more cpio archive after the initramfs. */
+        if (append_cpio_file(&cfg, KEXEC_PATH, kexec, kexec_size) < 0)
+            exit(1);
+        append(cmdline, "kexec=/" KEXEC_PATH);
     }
     if (init) {
         char w[CMDLINE_MAX];
