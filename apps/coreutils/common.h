@@ -205,6 +205,17 @@ static inline void human_size(unsigned long long bytes, char *out, size_t n)
     snprintf(out, n, "%llu%c", whole, units[u]);
 }
 
+/* Device numbers as Linux encodes them in a dev_t (anyk uses the same encoding). */
+static inline unsigned dev_major(unsigned long long dev)
+{
+    return (unsigned)(((dev >> 8) & 0xfff) | ((dev >> 32) & ~0xfffull));
+}
+
+static inline unsigned dev_minor(unsigned long long dev)
+{
+    return (unsigned)((dev & 0xff) | ((dev >> 12) & ~0xffull));
+}
+
 /* Signal names and numbers as on Linux x86_64 (anyk uses Linux numbering). */
 static const char *const signal_names[32] = {
     NULL,   "HUP",  "INT",  "QUIT", "ILL",    "TRAP",   "ABRT", "BUS",
