@@ -205,6 +205,37 @@ static inline void human_size(unsigned long long bytes, char *out, size_t n)
     snprintf(out, n, "%llu%c", whole, units[u]);
 }
 
+/*
+ * strtoll over strtoull (the anyk libc has only the unsigned one): optional blanks and sign,
+ * then digits in base (0: C prefixes). Sets errno to ERANGE when out of range.
+ */
+static inline long long str_to_ll(const char *s, char **end, int base)
+{
+    const char *p = s;
+    unsigned long long u;
+    int neg = 0;
+
+    while (*p == ' ' || *p == '\t')
+        p++;
+    if (*p == '-' || *p == '+')
+        neg = *p++ == '-';
+    if (!isalnum((unsigned char)*p) || *p == '-' || *p == '+') {
+        *end = (char *)s;
+        return 0;
+    }
+    errno = 0;
+    u = strtoull(p, end, base);
+    if (*end == p) {
+        *end = (char *)s;
+        return 0;
+    }
+    if (u > (unsigned long long)9223372036854775807LL + (unsigned long long)neg) {
+        errno = ERANGE;
+        return neg ? (-9223372036854775807LL - 1) : 9223372036854775807LL;
+    }
+    return neg ? (long long)(0 - u) : (long long)u;
+}
+
 /* Device numbers as Linux encodes them in a dev_t (anyk uses the same encoding). */
 static inline unsigned dev_major(unsigned long long dev)
 {

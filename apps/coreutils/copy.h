@@ -27,7 +27,9 @@ static inline void copy_times(const char *dst, const struct stat *st)
 
     ts[0] = st->st_atim;
     ts[1] = st->st_mtim;
-    utimensat(AT_FDCWD, dst, ts, AT_SYMLINK_NOFOLLOW);
+    /* no AT_SYMLINK_NOFOLLOW: the anyk API has no such flag, so links keep their times */
+    if (!S_ISLNK(st->st_mode))
+        utimensat(AT_FDCWD, dst, ts, 0);
 }
 
 static inline int copy_regular(const char *src, const char *dst, const struct stat *st,

@@ -110,15 +110,27 @@ int main(int argc, char **argv)
         return 1;
     }
     while (getline(&line, &cap, f) >= 0) {
-        char src[256], dir[256], type[64];
-        if (sscanf(line, "%255s %255s %63s", src, dir, type) != 3)
+        /* "SOURCE TARGET TYPE OPTIONS ..." separated by blanks */
+        char *field[3], *p = line;
+        int nf;
+        for (nf = 0; nf < 3; nf++) {
+            while (*p == ' ' || *p == '\t')
+                p++;
+            if (!*p || *p == '\n')
+                break;
+            field[nf] = p;
+            p += strcspn(p, " \t\n");
+            if (*p)
+                *p++ = '\0';
+        }
+        if (nf < 3)
             continue;
         mnt_src = xrealloc(mnt_src, (nm + 1) * sizeof(char *));
         mnt_dir = xrealloc(mnt_dir, (nm + 1) * sizeof(char *));
         mnt_type = xrealloc(mnt_type, (nm + 1) * sizeof(char *));
-        mnt_src[nm] = strdup(src);
-        mnt_dir[nm] = strdup(dir);
-        mnt_type[nm] = strdup(type);
+        mnt_src[nm] = strdup(field[0]);
+        mnt_dir[nm] = strdup(field[1]);
+        mnt_type[nm] = strdup(field[2]);
         nm++;
     }
     fclose(f);

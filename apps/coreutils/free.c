@@ -32,7 +32,8 @@ static void cell(unsigned long long kib)
 int main(int argc, char **argv)
 {
     FILE *f;
-    char key[64];
+    char *line = NULL;
+    size_t cap = 0;
     unsigned long long v, total = 0, mfree = 0, avail = 0, buffers = 0, cached = 0;
     unsigned long long shmem = 0, sreclaim = 0, stotal = 0, sfree = 0, bc;
     int c, have_avail = 0;
@@ -53,8 +54,13 @@ int main(int argc, char **argv)
         warnmsg("/proc/meminfo: %s", strerror(errno));
         return 1;
     }
-    while (fscanf(f, "%63s %llu", key, &v) == 2) {
-        int ch;
+    /* "Key:   12345 kB" lines */
+    while (getline(&line, &cap, f) >= 0) {
+        char *key = line, *colon = strchr(line, ':');
+        if (!colon)
+            continue;
+        colon[1] = '\0';
+        v = strtoull(colon + 2, NULL, 10);
         if (strcmp(key, "MemTotal:") == 0) total = v;
         else if (strcmp(key, "MemFree:") == 0) mfree = v;
         else if (strcmp(key, "MemAvailable:") == 0) { avail = v; have_avail = 1; }
@@ -64,10 +70,8 @@ int main(int argc, char **argv)
         else if (strcmp(key, "SReclaimable:") == 0) sreclaim = v;
         else if (strcmp(key, "SwapTotal:") == 0) stotal = v;
         else if (strcmp(key, "SwapFree:") == 0) sfree = v;
-        /* skip the unit ("kB") and the rest of the line */
-        while ((ch = fgetc(f)) != EOF && ch != '\n')
-            ;
     }
+    free(line);
     fclose(f);
     bc = buffers + cached + sreclaim;
     if (!have_avail)

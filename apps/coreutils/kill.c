@@ -19,7 +19,7 @@ static int list(const char *arg)
         return 0;
     }
     if (isdigit((unsigned char)*arg)) {
-        int n = atoi(arg);
+        int n = (int)strtol(arg, NULL, 10);
         if (n > 128)
             n -= 128;
         if (n < 1 || n > 31) {

@@ -113,7 +113,7 @@ static long long to_number(const char *a, int is_unsigned)
     if (is_unsigned && *a != '-')
         v = (long long)strtoull(a, &end, 0);
     else
-        v = strtoll(a, &end, 0);
+        v = str_to_ll(a, &end, 0);
     if (end == a) {
         warnmsg("'%s': expected a numeric value", a);
         status = 1;

@@ -84,7 +84,7 @@ int main(int argc, char **argv)
         case 'm': only_m = 1; break;
         case 'f': break;
         case 'd':
-            if (optarg[0] != '@' || (t = strtoll(optarg + 1, &end, 10), *end || end == optarg + 1)) {
+            if (optarg[0] != '@' || (t = str_to_ll(optarg + 1, &end, 10), *end || end == optarg + 1)) {
                 warnmsg("invalid date format '%s'", optarg);
                 return 1;
             }

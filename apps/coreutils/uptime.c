@@ -12,6 +12,7 @@ int main(int argc, char **argv)
 {
     FILE *f;
     long long up;
+    char buf[128];
     time_t now = time(NULL);
     struct tm tm;
     long days, hours, mins;
@@ -23,12 +24,13 @@ int main(int argc, char **argv)
         return 1;
     }
     /* "SECONDS.FRACTION IDLE": only the whole seconds matter */
-    if (fscanf(f, "%lld", &up) != 1) {
+    if (!fgets(buf, sizeof(buf), f) || !isdigit((unsigned char)buf[0])) {
         warnmsg("/proc/uptime: unreadable");
         fclose(f);
         return 1;
     }
     fclose(f);
+    up = (long long)strtoull(buf, NULL, 10);
     days = (long)(up / 86400);
     hours = (long)(up / 3600 % 24);
     mins = (long)(up / 60 % 60);
