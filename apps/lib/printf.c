@@ -135,7 +135,7 @@ static void fmt_int(struct __fmt_sink *s, uintmax_t v, int neg, int base, int up
 
 /*
  * v > 0 finite. Produce nd significant digits (nd may be 0) of v, rounded
- * half up, into d[] as values 0-9; return the decimal exponent of the first
+ * to nearest, into d[] as values 0-9; return the decimal exponent of the first
  * digit. Rounding may carry into a new leading digit, in which case the
  * exponent grows by one and the digit count stays nd (or becomes 1 if nd was 0).
  */
@@ -166,7 +166,9 @@ static int gen_digits(long double v, int nd, char *d, int *ndout)
     }
     for (int i = real; i < nd; i++)
         d[i] = 0;
-    if (nd <= 19 && v >= 5) {
+    /* round half to even on an exact tie (0.5 -> 0, 2.5 -> 2), as glibc does */
+    int last_odd = real > 0 && (d[real - 1] & 1);
+    if (nd <= 19 && (v > 5 || (v == 5 && last_odd))) {
         int i = real - 1;
         while (i >= 0 && d[i] == 9)
             d[i--] = 0;
