@@ -105,7 +105,7 @@ int main(int argc, char **argv)
         if (stat(dest, &st) < 0)
             warnmsg("target '%s': %s", dest, strerror(errno));
         else
-            warnmsg("target '%s' is not a directory", dest);
+            warnmsg("target '%s': %s", dest, strerror(ENOTDIR));
         return 1;
     }
     for (i = optind; i < argc - 1; i++) {

@@ -33,8 +33,10 @@ static long long number(const char *s)
     v = str_to_ll(s, &end, 10);
     while (*end == ' ' || *end == '\t')
         end++;
-    if (end == s || *end || errno)
-        syntax("integer expression expected", s);
+    if (end == s || *end || errno) {
+        fprintf(stderr, "%s: invalid integer '%s'\n", progname, s);
+        exit(2);
+    }
     return v;
 }
 
