@@ -84,7 +84,7 @@ APPS := $(if $(SH_SRCS),$(ROOTFS)/bin/sh) \
 # native Linux executables (static, not PIE) for testing apps/lib and the programs on
 # the build machine. See tests/apps/README.md.
 SHIM_OBJS := $(B)/tests/apps/linux_shim.o $(B)/tests/apps/linux_shim_entry.o
-SHIM_LDFLAGS := -nostdlib -static -no-pie -Wl,-e,__shim_entry -Wl,-z,noexecstack \
+SHIM_LDFLAGS := -nostdlib -static -Wl,-e,__shim_entry -Wl,-z,noexecstack \
 	-Wl,--build-id=none
 SHIM_TOOLS := $(patsubst apps/coreutils/%.c,$(B)/tests/apps/%,$(TOOL_SRCS))
 SHIM_APPS := $(B)/tests/apps/libc_test $(if $(SH_SRCS),$(B)/tests/apps/sh) $(SHIM_TOOLS)
