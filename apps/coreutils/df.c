@@ -1,7 +1,8 @@
 /*
  * df - report file system space usage, one line per mount in /proc/mounts.
  * Options: -h sizes in powers of 1024 (K, M, G), -k 1K blocks (the default), -T show the
- * type, -a also pseudo file systems and repeated mounts. With FILE operands, only the file systems holding them (the longest mount point
+ * type, -a also pseudo file systems and repeated mounts. With FILE operands, only the
+ * file systems holding them (the longest mount point
  * that prefixes the file's absolute path). Use% is used / (used + available), rounded up,
  * as GNU df computes it.
  */

@@ -3,7 +3,8 @@
  *                total        used        free      shared  buff/cache   available
  *   Mem:    ...
  *   Swap:   ...
- * used = total - available (procps 4; total - free - buff/cache without MemAvailable). Options: -k KiB (default), -m MiB, -g GiB, -b bytes,
+ * used = total - available (procps 4; total - free - buff/cache without MemAvailable).
+ * Options: -k KiB (default), -m MiB, -g GiB, -b bytes,
  * -h human-readable.
  */
 #include <getopt.h>

@@ -118,7 +118,8 @@ static void print_long(struct entry *e, size_t n)
         printf("%s %*lu %-*s %-*s ", mode, wlink, (unsigned long)st->st_nlink, wuser, user,
                wgroup, group);
         if (S_ISCHR(st->st_mode) || S_ISBLK(st->st_mode))
-            printf("%*u, %*u", wsize - wmin - 2, dev_major(st->st_rdev), wmin, dev_minor(st->st_rdev));
+            printf("%*u, %*u", wsize - wmin - 2, dev_major(st->st_rdev), wmin,
+                   dev_minor(st->st_rdev));
         else
             printf("%*lld", wsize, (long long)st->st_size);
         printf(" %s %s", date, e[i].name);

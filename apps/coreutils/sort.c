@@ -95,7 +95,8 @@ static int numcmp(const char *a, const char *ae, const char *b, const char *be)
     lb = (size_t)(ib - b);
     /* fractions: the digits after a decimal point */
     {
-        const char *xa = fa < ae && *fa == '.' ? fa + 1 : fa, *xb = fb < be && *fb == '.' ? fb + 1 : fb;
+        const char *xa = fa < ae && *fa == '.' ? fa + 1 : fa;
+        const char *xb = fb < be && *fb == '.' ? fb + 1 : fb;
         const char *ya = xa, *yb = xb;
         int zero_a, zero_b;
 

@@ -20,7 +20,8 @@ static void tail_data(const char *buf, size_t len)
 
     if (by_bytes) {
         if (from_start)
-            start = count <= 1 ? 0 : ((unsigned long long)count - 1 < len ? (size_t)count - 1 : len);
+            start = count <= 1 ? 0
+                               : ((unsigned long long)count - 1 < len ? (size_t)count - 1 : len);
         else
             start = (unsigned long long)count >= len ? 0 : len - (size_t)count;
     } else if (from_start) {
@@ -57,7 +58,8 @@ int main(int argc, char **argv)
     progname = "tail";
     opterr = 0;
     /* the old "-5" and "+5" forms become "-n5" and "-n+5" */
-    if (argc > 1 && (argv[1][0] == '-' || argv[1][0] == '+') && isdigit((unsigned char)argv[1][1])) {
+    if (argc > 1 && (argv[1][0] == '-' || argv[1][0] == '+') &&
+        isdigit((unsigned char)argv[1][1])) {
         char *n = xmalloc(strlen(argv[1]) + 4);
         sprintf(n, "-n%s%s", argv[1][0] == '+' ? "+" : "", argv[1] + 1);
         argv[1] = n;

@@ -84,7 +84,8 @@ int main(int argc, char **argv)
         case 'm': only_m = 1; break;
         case 'f': break;
         case 'd':
-            if (optarg[0] != '@' || (t = str_to_ll(optarg + 1, &end, 10), *end || end == optarg + 1)) {
+            t = optarg[0] == '@' ? str_to_ll(optarg + 1, &end, 10) : 0;
+            if (optarg[0] != '@' || *end || end == optarg + 1) {
                 warnmsg("invalid date format '%s'", optarg);
                 return 1;
             }
