@@ -341,7 +341,7 @@ static int exec_compound(struct node *n)
 
     if (exec_redirect(n->redirs, 0) < 0) {
         exec_undo_redirects(mark);
-        return 1;
+        return 2;
     }
     switch (n->type) {
     case N_IF:

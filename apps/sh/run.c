@@ -292,12 +292,12 @@ static void run_stage(struct stage *s)
     s->pid = 0;
     if (s->kind == K_BUILTIN && strcmp(s->argv.v[0], "exec") == 0 && s->argv.n == 1) {
         /* exec with only redirections: they stay */
-        s->status = exec_redirect(s->n->redirs, 1) < 0 ? 1 : 0;
+        s->status = exec_redirect(s->n->redirs, 1) < 0 ? 2 : 0;
         return;
     }
     if (exec_redirect(s->n->redirs, 0) < 0) {
         exec_undo_redirects(mark);
-        s->status = 1;
+        s->status = 2;
         return;
     }
     switch (s->kind) {
