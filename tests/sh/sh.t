@@ -14,10 +14,13 @@
 #        SH=build/shim/bin/sh tests/sh/sh.t
 #        ORACLE=dash tests/sh/sh.t
 import os
+import pty
+import select
 import shutil
 import subprocess
 import sys
 import tempfile
+import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -199,9 +202,88 @@ def run_case(case):
             out, rc, p.stdout, p.returncode, p.stderr)
 
 
+# ---- the shell at a terminal (a pty): prompts, Ctrl-C, jobs, Ctrl-D.
+# anyk-specific in their details (prompt text, job messages), so not run
+# against the oracle; that dash also gives $? = 130 after Ctrl-C kills a
+# foreground sleep and keeps running was checked by hand.
+
+def converse(steps, env_extra=None):
+    """Sends each input, then reads for a moment; returns (transcript, exit status)."""
+    env = {"PATH": os.environ.get("PATH", "/bin:/usr/bin"), "HOME": "/", "LC_ALL": "C"}
+    env.update(env_extra or {})
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.chdir("/")
+        os.execve(SH, [SH], env)
+
+    def drain(t):
+        out = b""
+        end = time.time() + t
+        while time.time() < end:
+            r, _, _ = select.select([fd], [], [], 0.05)
+            if r:
+                try:
+                    out += os.read(fd, 4096)
+                except OSError:
+                    break
+        return out
+
+    text = drain(0.5)
+    for inp in steps:
+        os.write(fd, inp)
+        text += drain(0.6)
+    for _ in range(50):
+        done, st = os.waitpid(pid, os.WNOHANG)
+        if done:
+            os.close(fd)
+            return text.decode(errors="replace"), os.waitstatus_to_exitcode(st)
+        time.sleep(0.1)
+    os.kill(pid, 9)
+    os.waitpid(pid, 0)
+    os.close(fd)
+    return text.decode(errors="replace"), None
+
+
+def tty_default_prompt():
+    text, st = converse([b"exit 0\n"])
+    return "anyk:/$ " in text, repr(text)
+
+
+def tty_commands_and_ctrl_d():
+    text, st = converse([b"echo hi\n", b"false\n", b"\x04"], {"PS1": "P> "})
+    return "hi\r\nP> " in text and st == 1, repr((text, st))
+
+
+def tty_ctrl_c():
+    text, st = converse([b"sleep 5\n", b"\x03", b"echo after $?\n", b"abc\x03",
+                         b"echo alive\n", b"exit 3\n"], {"PS1": "P> "})
+    return "after 130" in text and "alive" in text and st == 3, repr((text, st))
+
+
+def tty_jobs():
+    text, st = converse([b"sleep 0.2 &\n", b"\n", b"exit\n"], {"PS1": "P> "})
+    return "[1] " in text and "Done" in text and st == 0, repr((text, st))
+
+
+def tty_foreground_reads_terminal():
+    text, st = converse([b"cat\n", b"typed\n", b"\x04", b"echo back\n", b"exit\n"],
+                        {"PS1": "P> "})
+    return text.count("typed") >= 2 and "back" in text and st == 0, repr((text, st))
+
+
+TTY_CASES = [
+    ("tty: default prompt anyk:CWD$", tty_default_prompt),
+    ("tty: commands, Ctrl-D exits with the last status", tty_commands_and_ctrl_d),
+    ("tty: Ctrl-C kills the foreground job, not the shell", tty_ctrl_c),
+    ("tty: background job is announced and reported done", tty_jobs),
+    ("tty: a foreground program owns the terminal", tty_foreground_reads_terminal),
+]
+
+
 def main():
     cases = [c for c in CASES if not (ORACLE and len(c) > 4 and c[4].get("oracle") is False)]
-    print("1..%d" % len(cases))
+    tty = [] if ORACLE else TTY_CASES
+    print("1..%d" % (len(cases) + len(tty)))
     failed = 0
     for i, case in enumerate(cases, 1):
         ok, why = run_case(case)
@@ -209,6 +291,12 @@ def main():
         if not ok:
             failed += 1
             print("# " + why.replace("\n", "\\n"))
+    for i, (name, fn) in enumerate(tty, len(cases) + 1):
+        ok, why = fn()
+        print("%s %d - %s" % ("ok" if ok else "not ok", i, name))
+        if not ok:
+            failed += 1
+            print("# " + why)
     return 1 if failed else 0
 
 
