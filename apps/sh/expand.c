@@ -396,6 +396,7 @@ static void cmdsubst(struct exp *e, const char *text, size_t len, int dq)
         while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
             ;
         sh.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        sh.subst_status = sh.status;
     }
     while (out.n > 0 && out.s[out.n - 1] == '\n')
         out.n--;

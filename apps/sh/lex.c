@@ -265,6 +265,8 @@ void lex_next(struct token *t)
     }
     if (c < 0) {
         t->type = T_EOF;
+        if (nheredocs)
+            read_heredocs();    /* empty bodies, rather than no bodies */
         return;
     }
     if (c == '\n') {

@@ -216,6 +216,7 @@ static void prepare(struct stage *s)
         return;
     }
     sh.lineno = n->lineno;
+    sh.subst_status = -1;
     for (i = 0; n->u.simple.assigns && n->u.simple.assigns[i]; i++) {
         const char *raw = n->u.simple.assigns[i];
         const char *eq = strchr(raw, '=');
@@ -229,7 +230,9 @@ static void prepare(struct stage *s)
     }
     expand_words(n->u.simple.words, &s->argv);
     if (s->argv.n == 0) {
+        /* "x=$(cmd)" has cmd's status; a plain assignment has 0 */
         s->kind = K_NONE;
+        s->status = sh.subst_status >= 0 ? sh.subst_status : 0;
     } else if (func_lookup(s->argv.v[0])) {
         s->kind = K_FUNC;
     } else if (builtin_lookup(s->argv.v[0])) {
@@ -302,7 +305,6 @@ static void run_stage(struct stage *s)
     }
     switch (s->kind) {
     case K_NONE:
-        s->status = sh.status;
         assign(&s->assigns, NULL);
         break;
     case K_ERROR:

@@ -237,6 +237,7 @@ struct shell {
     int got_intr;           /* a foreground child died of SIGINT: abandon the command */
     int in_cond;            /* running a condition: set -e does not apply */
     int lineno;             /* line of the command running, for messages */
+    int subst_status;       /* of the last command substitution, -1 if none ran */
     int errexit;            /* set -e */
     int xtrace;             /* set -x */
     int noglob;             /* set -f */

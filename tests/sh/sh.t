@@ -157,6 +157,13 @@ CASES = [
     ("dot", "echo 'echo sourced $v' > s.sh; v=1; . ./s.sh", "sourced 1\n", 0),
     ("read", "printf 'a b c\\nline2\\n' > f; { read x y; read z; } < f; echo $x/$y/$z",
      "a/b c/line2\n", 0),
+    ("assignment status", "false; x=1; echo $?; x=$(exit 4); echo $?", "0\n4\n", 0),
+    ("set -e", "set -e; false || echo a; if false; then :; fi; ! true; false && :; x=1\n"
+     "echo b; false; echo not", "a\nb\n", 1, dict(mode="file")),
+    ("multi-line function and heredoc in $( )",
+     "f() {\n  echo \"f $1\"\n}\nf x\nv=$(cat <<E\nin doc\nE\n)\necho \"$v\"",
+     "f x\nin doc\n", 0, dict(mode="file")),
+    ("<<- strips tabs", "cat <<-E\n\tone\n\tE\necho two", "one\ntwo\n", 0),
     # ---- globbing
     ("glob *", "touch b.txt a.txt c.log; echo *.txt", "a.txt b.txt\n", 0),
     ("glob ? and []", "touch a1 a2 b1; echo a? [ab]1", "a1 a2 a1 b1\n", 0),
