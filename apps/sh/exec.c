@@ -237,6 +237,12 @@ int func_call(struct node *body, char **argv)
 /* Something says: stop running this list (break, continue, return, or Ctrl-C killed a child). */
 int interrupted(void)
 {
+    /* Ctrl-C while the shell itself loops (no child has the terminal) */
+    if (sh_sigint && sh.interactive) {
+        sh_sigint = 0;
+        sh.got_intr = 1;
+        fputc('\n', stderr);
+    }
     return sh.breaking || sh.continuing || sh.returning || sh.got_intr;
 }
 
@@ -273,7 +279,7 @@ static int exec_loop(struct node *n)
             break;
         }
         sh.continuing = 0;
-        if (sh.returning)
+        if (sh.returning || interrupted())
             break;
     }
     sh.loop_depth--;
@@ -304,7 +310,7 @@ static int exec_for(struct node *n)
             break;
         }
         sh.continuing = 0;
-        if (sh.returning)
+        if (sh.returning || interrupted())
             break;
     }
     sh.loop_depth--;

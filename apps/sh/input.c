@@ -25,8 +25,6 @@ static size_t rec_len, rec_cap;
 static size_t rec_starts[32];
 static int rec_depth;
 
-void parse_interrupted(void);
-extern volatile int sh_sigint;
 
 void input_push_fd(int fd, int interactive)
 {
@@ -105,7 +103,13 @@ static void prompt(void)
             p = "> ";
     }
     want_ps1 = 0;
-    fputs(p, stderr);
+    {
+        /* prompts get parameter expansion, as POSIX says: PS1='$PWD$ ' works */
+        char *e = expand_word(p);
+
+        fputs(e, stderr);
+        free(e);
+    }
     fflush(stderr);
 }
 

@@ -21,7 +21,6 @@ extern char **environ;
 struct shell sh;
 volatile int sh_sigint;
 
-int set_options(char **argv, int *consumed);
 
 /* ---- helpers ------------------------------------------------------------------- */
 
@@ -283,6 +282,7 @@ int main(int argc, char **argv)
         if (how == PARSE_ERROR && !sh.interactive)
             sh_exit(2);
         sh.got_intr = 0;
+        sh_sigint = 0;
         sh.breaking = sh.continuing = sh.returning = 0;
         if (n)
             exec_node(n);

@@ -91,7 +91,6 @@ void arena_release(struct arena_mark m)
 static jmp_buf parse_jmp;
 static int parsing;
 
-void sh_syntax_error(const char *fmt, ...);
 
 void parse_interrupted(void)
 {

@@ -141,6 +141,7 @@ struct node {
 enum { PARSE_OK, PARSE_EOF, PARSE_ERROR, PARSE_INTR };
 struct node *parse_command(int *how);
 void parse_fail(void);
+void parse_interrupted(void);       /* Ctrl-C at a prompt: abandon the command */
 void *arena_alloc(size_t n);
 char *arena_strdup(const char *s);
 struct arena_mark {
@@ -216,6 +217,7 @@ void job_list(void);
 
 typedef int (*builtin_fn)(char **argv);
 builtin_fn builtin_lookup(const char *name);
+int set_options(char **argv, int *consumed);
 
 char *unparse(struct node *n);
 
@@ -246,6 +248,7 @@ struct shell {
 };
 
 extern struct shell sh;
+extern volatile int sh_sigint;      /* set by the SIGINT handler of an interactive shell */
 
 void sh_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void sh_syntax_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
