@@ -88,6 +88,15 @@ ROOTFS_FILES := $(patsubst rootfs/%,$(ROOTFS)/%,$(shell find rootfs -type f 2>/d
 INITRD := $(B)/initrd.cpio
 MKCPIO := $(B)/tools/mkcpio
 
+# The same programs linked with tests/apps/linux_shim instead of run by the kernel:
+# native Linux executables (static, not PIE) for testing apps/lib and the programs on
+# the build machine. See tests/apps/README.md.
+SHIM_OBJS := $(B)/tests/apps/linux_shim.o $(B)/tests/apps/linux_shim_entry.o
+SHIM_LDFLAGS := -nostdlib -static -Wl,-e,__shim_entry -Wl,-z,noexecstack \
+	-Wl,--build-id=none
+SHIM_TOOLS := $(patsubst apps/coreutils/%.c,$(B)/tests/apps/%,$(TOOL_SRCS))
+SHIM_APPS := $(B)/tests/apps/libc_test $(if $(SH_SRCS),$(B)/tests/apps/sh) $(SHIM_TOOLS)
+
 # ---- tests and benchmarks --------------------------------------------------------
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/tests/unit/%,$(wildcard tests/unit/*_test.c))
@@ -97,13 +106,13 @@ BENCH := $(B)/bench/kern_bench
 
 # ---- rules -----------------------------------------------------------------------
 
-all: $(ANYK) $(B)/core.o unit $(BENCH) apps
+all: $(ANYK) $(B)/core.o unit $(BENCH) apps shim-apps
 	@echo "built $(ANYK)"
 
 unit: $(UNIT_TESTS)
 
 # Which flags a source gets depends on where it lives.
-flags_for = $(if $(filter apps/%,$1),$(APP_CFLAGS),$(if $(filter tests/% bench/%,$1),$(TEST_CFLAGS),$(if $(filter host/% tools/%,$1),$(HOST_CFLAGS),$(CORE_CFLAGS))))
+flags_for = $(if $(filter apps/% tests/apps/%,$1),$(APP_CFLAGS),$(if $(filter tests/% bench/%,$1),$(TEST_CFLAGS),$(if $(filter host/% tools/%,$1),$(HOST_CFLAGS),$(CORE_CFLAGS))))
 
 $(B)/%.o: %.c Makefile
 	@mkdir -p $(@D)
@@ -130,6 +139,21 @@ $(ROOTFS)/bin/%: $(B)/apps/coreutils/%.o $(LIBC)
 	$(Q)$(CC) $(APP_LDFLAGS) -o $@ $^ -lgcc
 
 apps: $(APPS)
+
+$(B)/tests/apps/libc_test: $(B)/tests/apps/libc_test.o $(SHIM_OBJS) $(LIBC)
+	$(say) LINK $@
+	$(Q)$(CC) $(SHIM_LDFLAGS) -o $@ $^ -lgcc
+
+$(B)/tests/apps/sh: $(patsubst %.c,$(B)/%.o,$(SH_SRCS)) $(SHIM_OBJS) $(LIBC)
+	$(say) LINK $@
+	$(Q)$(CC) $(SHIM_LDFLAGS) -o $@ $^ -lgcc
+
+$(SHIM_TOOLS): $(B)/tests/apps/%: $(B)/apps/coreutils/%.o $(SHIM_OBJS) $(LIBC)
+	$(say) LINK $@
+	$(Q)$(CC) $(SHIM_LDFLAGS) -o $@ $^ -lgcc
+
+shim-apps: $(SHIM_APPS)
+
 
 $(ROOTFS)/boot/%.bin: $(B)/apps/payloads/%.o
 	@mkdir -p $(@D)
@@ -202,7 +226,7 @@ bench:
 clean:
 	rm -rf build
 
-.PHONY: all unit apps deps run check bench clean
+.PHONY: all unit apps shim-apps deps run check bench clean
 .SECONDARY:
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

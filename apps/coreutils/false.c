@@ -1,0 +1,5 @@
+/* false - do nothing, unsuccessfully (status 1). Ignores all arguments. */
+int main(void)
+{
+    return 1;
+}

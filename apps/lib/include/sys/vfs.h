@@ -1,0 +1,2 @@
+/* sys/vfs.h - the Linux name for <sys/statfs.h>. */
+#include <sys/statfs.h>
