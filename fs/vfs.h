@@ -112,6 +112,7 @@ struct mount {
     char source[64];           /* "tmpfs", "/dev/blk0" */
     char path[256];            /* where it is mounted, for /proc/mounts */
     uint64_t dev;              /* st_dev of its vnodes */
+    size_t nvnodes;            /* its vnodes that have references (umount needs 1: the root) */
     void *data;                /* the file system's own state */
 };
 
@@ -169,6 +170,11 @@ void vnode_put(struct vnode *vn);
 /* A new vnode with one reference, for file systems. */
 struct vnode *vnode_alloc(struct mount *m, const struct vnode_ops *ops, uint32_t mode,
                           uint64_t ino, void *data);
+
+/* Attributes of a vnode (st_dev and st_ino filled in by the VFS), and changes to them. */
+int vfs_getattr(struct vnode *vn, struct anyk_stat *st);
+int vfs_setattr(struct vnode *vn, const struct vattr *va);
+int vfs_truncate_vnode(struct vnode *vn, int64_t len);
 
 /* ---- path operations -------------------------------------------------------- */
 

@@ -395,8 +395,8 @@ int task_spawn(const char *path, char *const argv[], char *const envp[],
 {
     struct task *parent = task_current(), *t;
     struct exec_image img = { 0 };
-    void *file, *stack;
-    size_t len, ssize = PAGE_SIZE << TASK_STACK_ORDER;
+    void *file = NULL, *stack;
+    size_t len = 0, ssize = PAGE_SIZE << TASK_STACK_ORDER;
     struct thread *th;
     int r;
 

@@ -38,7 +38,7 @@ static void pad4(void)
 
 static void header(const char *name, unsigned mode, unsigned long mtime, unsigned long size)
 {
-    char h[111];
+    char h[128];
 
     snprintf(h, sizeof(h), "070701%08lX%08X%08X%08X%08X%08lX%08lX%08X%08X%08X%08X%08zX%08X",
              ino++, mode, 0u, 0u, (mode & S_IFMT) == S_IFDIR ? 2u : 1u, mtime, size, 0u, 0u, 0u,
@@ -56,7 +56,7 @@ static int by_name(const struct dirent **a, const struct dirent **b)
 static void pack(const char *root, const char *rel)
 {
     struct dirent **ents;
-    char path[4096], sub[4096];
+    char path[8192], sub[4096];
     int n;
 
     snprintf(path, sizeof(path), "%s/%s", root, rel);
@@ -73,7 +73,11 @@ static void pack(const char *root, const char *rel)
             free(ents[i]);
             continue;
         }
-        snprintf(sub, sizeof(sub), "%s%s%s", rel, *rel ? "/" : "", name);
+        if ((size_t)snprintf(sub, sizeof(sub), "%s%s%s", rel, *rel ? "/" : "", name) >=
+            sizeof(sub)) {
+            fprintf(stderr, "mkcpio: %s/%s: path too long\n", rel, name);
+            exit(1);
+        }
         snprintf(path, sizeof(path), "%s/%s", root, sub);
         if (lstat(path, &st) < 0) {
             fprintf(stderr, "mkcpio: %s: %s\n", path, strerror(errno));

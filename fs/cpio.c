@@ -1,0 +1,181 @@
+/*
+ * cpio.c - unpack "newc" cpio archives (the initramfs format) into the tree.
+ *
+ * Each entry is a 110-byte header of ASCII hex fields, the NUL-terminated
+ * name, padding to 4 bytes, the data, padding to 4 bytes; "TRAILER!!!" ends
+ * an archive. Several archives may follow each other (zero padding between
+ * them), as Linux accepts. Every field is checked before use; a malformed
+ * archive stops the unpacking with -EINVAL and a log line.
+ */
+#include <anyk/errno.h>
+#include "fs/vfs.h"
+#include "kern/kmalloc.h"
+#include "kern/printk.h"
+#include "lib/string.h"
+
+#define HDR_LEN 110
+
+struct cpio_hdr {
+    uint32_t mode, nlink, mtime, filesize, namesize;
+};
+
+static int hex8(const char *p, uint32_t *out)
+{
+    uint32_t v = 0;
+
+    for (int i = 0; i < 8; i++) {
+        char c = p[i];
+        unsigned d;
+        if (c >= '0' && c <= '9')
+            d = (unsigned)(c - '0');
+        else if (c >= 'a' && c <= 'f')
+            d = (unsigned)(c - 'a' + 10);
+        else if (c >= 'A' && c <= 'F')
+            d = (unsigned)(c - 'A' + 10);
+        else
+            return -EINVAL;
+        v = v << 4 | d;
+    }
+    *out = v;
+    return 0;
+}
+
+static int bad(size_t at, const char *why)
+{
+    kerr("cpio: malformed archive at byte %zu: %s", at, why);
+    return -EINVAL;
+}
+
+/* Refuse names that would land outside the root ("..", absolute after stripping). */
+static bool name_ok(const char *name)
+{
+    for (const char *p = name; *p;) {
+        const char *s = p;
+        while (*p && *p != '/')
+            p++;
+        if (p - s == 2 && s[0] == '.' && s[1] == '.')
+            return false;
+        while (*p == '/')
+            p++;
+    }
+    return true;
+}
+
+/* mkdir -p of the directories above path (the archive may omit them). */
+static void make_parents(const struct vfs_ctx *c, char *path)
+{
+    for (char *p = path + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        vfs_mkdir(c, path, 0755);
+        *p = '/';
+    }
+}
+
+static int extract(const struct vfs_ctx *c, const struct cpio_hdr *h, const char *name,
+                   const char *data)
+{
+    char *path = kmalloc(VFS_PATH_MAX);
+    uint32_t type = h->mode & ANYK_S_IFMT;
+    struct anyk_timespec t[2] = { { h->mtime, 0 }, { h->mtime, 0 } };
+    struct file *f;
+    int r = 0;
+
+    if (!path)
+        return -ENOMEM;
+    while (name[0] == '.' && name[1] == '/')
+        name += 2;
+    while (*name == '/')
+        name++;
+    if (!*name || !strcmp(name, ".")) {
+        kfree(path);
+        return 0; /* the root itself */
+    }
+    path[0] = '/';
+    strlcpy(path + 1, name, VFS_PATH_MAX - 1);
+    make_parents(c, path);
+    if (type == ANYK_S_IFDIR) {
+        r = vfs_mkdir(c, path, h->mode & 07777);
+        if (r == -EEXIST)
+            r = vfs_chmod(c, path, h->mode & 07777);
+    } else if (type == ANYK_S_IFLNK) {
+        char *target = kmalloc(h->filesize + 1);
+        if (!target) {
+            r = -ENOMEM;
+        } else {
+            memcpy(target, data, h->filesize);
+            target[h->filesize] = '\0';
+            vfs_unlink(c, path);
+            r = vfs_symlink(c, target, path);
+            kfree(target);
+        }
+    } else if (type == ANYK_S_IFREG) {
+        r = vfs_open(c, path, ANYK_O_WRONLY | ANYK_O_CREAT | ANYK_O_TRUNC, h->mode & 07777, &f);
+        if (r == 0) {
+            long n = h->filesize ? file_write(f, data, h->filesize) : 0;
+            file_put(f);
+            if (n >= 0 && (uint32_t)n != h->filesize)
+                r = -ENOSPC;
+            else if (n < 0)
+                r = (int)n;
+            if (r == 0)
+                r = vfs_chmod(c, path, h->mode & 07777);
+        }
+    } else {
+        kwarn("cpio: %s: skipped (device or special file)", name);
+    }
+    if (r == 0 && type != ANYK_S_IFLNK)
+        vfs_utimens(c, path, t);
+    if (r < 0)
+        kerr("cpio: cannot create %s: error %d", path, -r);
+    kfree(path);
+    return r;
+}
+
+int cpio_unpack(const struct vfs_ctx *c, const void *archive, size_t len)
+{
+    const char *a = archive;
+    size_t off = 0;
+    int r;
+
+    while (off < len) {
+        struct cpio_hdr h;
+        uint32_t f[13];
+
+        /* Padding between concatenated archives. */
+        if (a[off] == '\0') {
+            off++;
+            continue;
+        }
+        if (len - off < HDR_LEN)
+            return bad(off, "truncated header");
+        if (memcmp(a + off, "070701", 6) && memcmp(a + off, "070702", 6))
+            return bad(off, "not a newc header (magic is not 070701)");
+        for (int i = 0; i < 13; i++)
+            if (hex8(a + off + 6 + 8 * i, &f[i]) < 0)
+                return bad(off, "a header field is not hexadecimal");
+        h.mode = f[1];
+        h.nlink = f[4];
+        h.mtime = f[5];
+        h.filesize = f[6];
+        h.namesize = f[11];
+        size_t name_at = off + HDR_LEN;
+        if (h.namesize == 0 || h.namesize > VFS_PATH_MAX || h.namesize > len - name_at)
+            return bad(off, "name size out of range");
+        const char *name = a + name_at;
+        if (name[h.namesize - 1] != '\0' || strnlen(name, h.namesize) != h.namesize - 1)
+            return bad(off, "name is not NUL-terminated where its size says");
+        size_t data_at = (name_at + h.namesize + 3) & ~(size_t)3;
+        if (data_at > len || h.filesize > len - data_at)
+            return bad(off, "file data runs past the end of the archive");
+        off = (data_at + h.filesize + 3) & ~(size_t)3;
+        if (!strcmp(name, "TRAILER!!!"))
+            continue;
+        if (!name_ok(name))
+            return bad(name_at, "a name with '..' would escape the root");
+        if ((r = extract(c, &h, name, a + data_at)) < 0)
+            return r;
+    }
+    return 0;
+}
