@@ -233,6 +233,9 @@ static unsigned cons_file_poll(struct file *f, struct waitq **wq)
 static int cons_file_ioctl(struct file *f, unsigned long req, void *arg)
 {
     (void)f;
+    /* A console that is a pipe or a file on the host is no terminal here either. */
+    if (!cons.tty)
+        return -ENOTTY;
     switch (req) {
     case ANYK_TCGETS: {
         struct anyk_termios *t = arg;

@@ -134,7 +134,7 @@ static int api_open(const char *upath, int flags, uint32_t mode)
     ENTER();
     PATH(path, upath);
     struct file *f;
-    int r = vfs_open(&self->fs, path, flags, mode & 07777, &f);
+    int r = vfs_open(&self->fs, path, flags, mode & 07777 & ~self->umask, &f);
 
     if (r < 0)
         return (int)leave(r);
@@ -237,7 +237,13 @@ static int api_fstat(int fd, struct anyk_stat *st)
         return (int)leave(vfs_call(&self->fs, path, arg));                                     \
     }
 
-PATH_CALL(api_mkdir, vfs_mkdir, uint32_t)
+static int api_mkdir(const char *upath, uint32_t mode)
+{
+    ENTER();
+    PATH(path, upath);
+    return (int)leave(vfs_mkdir(&self->fs, path, mode & 07777 & ~self->umask));
+}
+
 PATH_CALL(api_chmod, vfs_chmod, uint32_t)
 PATH_CALL(api_truncate, vfs_truncate, int64_t)
 
@@ -697,6 +703,14 @@ static int api_kexec(const char *upath)
     return (int)leave(kexec_run(&self->fs, path));
 }
 
+static uint32_t api_umask(uint32_t mask)
+{
+    ENTER();
+    uint32_t old = self->umask;
+    self->umask = mask & 0777;
+    return (uint32_t)leave(old);
+}
+
 static const struct anyk_api api_table = {
     .version = ANYK_API_VERSION,
     .size = sizeof(struct anyk_api),
@@ -754,6 +768,7 @@ static const struct anyk_api api_table = {
     .klog_read = api_klog_read,
     .halt = api_halt,
     .kexec = api_kexec,
+    .umask = api_umask,
 };
 
 const struct anyk_api *syscall_api(void)

@@ -225,6 +225,7 @@ static struct task *task_new(struct task *parent, const char *name)
     list_init(&t->mem);
     waitq_init(&t->child_wq);
     t->start_ns = ktime_now();
+    t->umask = parent->umask;
     t->fs.root = parent->fs.root;
     t->fs.cwd = parent->fs.cwd;
     vnode_get(t->fs.root);
@@ -699,6 +700,7 @@ void task_init(void)
     strlcpy(k->name, "kernel", sizeof(k->name));
     k->pid = 0;
     k->pgid = 0;
+    k->umask = 022;
     k->fs.root = vfs_root();
     k->fs.cwd = vfs_root();
     tasks.next_pid = 1;

@@ -38,6 +38,7 @@ struct task {
 
     struct file *fd[TASK_NOFILE];
     uint64_t cloexec;                  /* bit n: fd n closes on spawn */
+    uint32_t umask;                    /* permission bits cleared on create (022) */
     struct vfs_ctx fs;                 /* root and cwd, with references */
 
     struct list_node mem;              /* struct task_mem regions: image, stack, mmaps */

@@ -92,11 +92,12 @@ int fchmod(int fd, mode_t mode)
     return -1;
 }
 
-/* anyk has no umask: files get the mode asked for. 022 is what programs expect to see. */
+/* The kernel keeps the mask (inherited by spawned programs, 022 at boot). */
 mode_t umask(mode_t mask)
 {
-    (void)mask;
-    return 022;
+    if (__anyk->size < offsetof(struct anyk_api, umask) + sizeof(__anyk->umask) || !__anyk->umask)
+        return 022;
+    return (mode_t)__anyk->umask((uint32_t)mask);
 }
 
 int utimensat(int dirfd, const char *path, const struct timespec times[2], int flags)

@@ -285,6 +285,9 @@ struct anyk_api {
     long (*klog_read)(uint64_t *seq, char *buf, size_t n);  /* as /proc/log, from record *seq */
     int (*halt)(int status);                                 /* sync, unmount, stop */
     int (*kexec)(const char *path);                          /* run a raw payload, see docs */
+
+    /* since version 1, continued */
+    uint32_t (*umask)(uint32_t mask);   /* set the creation mask; returns the old one */
 };
 
 /*

@@ -539,6 +539,11 @@ static int sh_halt(int status)
     return -ENOSYS;
 }
 
+static uint32_t sh_umask(uint32_t mask)
+{
+    return (uint32_t)SC1(95, mask); /* umask */
+}
+
 static int sh_kexec(const char *path)
 {
     (void)path;
@@ -602,6 +607,7 @@ static const struct anyk_api shim_api = {
     .klog_read = sh_klog_read,
     .halt = sh_halt,
     .kexec = sh_kexec,
+    .umask = sh_umask,
 };
 
 void shim_main(long *sp)
