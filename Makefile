@@ -128,15 +128,21 @@ $(LIBC): $(patsubst %,$(B)/%.o,$(basename $(LIBC_SRCS)))
 	$(say) AR $@
 	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
-$(ROOTFS)/bin/sh: $(patsubst %.c,$(B)/%.o,$(SH_SRCS)) $(LIBC)
+# Programs are linked with their debug information into $(B)/apps/bin (for gdb and
+# addr2line) and installed into the initramfs without it.
+$(B)/apps/bin/sh: $(patsubst %.c,$(B)/%.o,$(SH_SRCS)) $(LIBC)
 	@mkdir -p $(@D)
 	$(say) LINK $@
 	$(Q)$(CC) $(APP_LDFLAGS) -o $@ $^ -lgcc
 
-$(ROOTFS)/bin/%: $(B)/apps/coreutils/%.o $(LIBC)
+$(B)/apps/bin/%: $(B)/apps/coreutils/%.o $(LIBC)
 	@mkdir -p $(@D)
 	$(say) LINK $@
 	$(Q)$(CC) $(APP_LDFLAGS) -o $@ $^ -lgcc
+
+$(ROOTFS)/bin/%: $(B)/apps/bin/%
+	@mkdir -p $(@D)
+	$(Q)$(OBJCOPY) --strip-debug $< $@
 
 apps: $(APPS)
 
@@ -178,11 +184,10 @@ $(B)/host/posix/initrd.o: host/posix/initrd.S $(INITRD)
 	$(Q)$(CC) -DINITRD_PATH='"$(INITRD)"' -c -o $@ $<
 
 # The whole core as one relocatable object: the boundary check reads it, and every
-# host program links it. The core's own helpers that share a name with libc's are made
-# local to it, so a host program that links the kernel (anyk, tests, benchmarks) keeps
-# libc's memcpy and snprintf, and the kernel keeps its own.
-CORE_LIBC_NAMES := memcpy memmove memset memcmp strlen strnlen strcmp strncmp strchr \
-	strlcpy snprintf vsnprintf
+# host program links it. The core's own helpers that must have libc's names (the compiler
+# emits calls to memcpy and friends) are made local to it, so a host program that links
+# the kernel (anyk, tests, benchmarks) keeps libc's, and the kernel keeps its own.
+CORE_LIBC_NAMES := memcpy memmove memset memcmp strlen strnlen strcmp strncmp strchr strlcpy
 $(B)/core.o: $(CORE_OBJS)
 	$(say) LD $@
 	$(Q)$(LD) -r -o $@ $^

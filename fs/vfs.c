@@ -546,7 +546,7 @@ long vfs_getcwd(const struct vfs_ctx *c, char *buf, size_t n)
     path[pos] = '\0';
     vnode_get(cur);
     while (cur != c->root) {
-        struct vnode *up;
+        struct vnode *up = NULL;
         /* At the root of a mount, continue from the directory it covers. */
         if (cur == cur->mnt->root && cur->mnt->covered) {
             up = cur->mnt->covered;
@@ -700,7 +700,7 @@ size_t vfs_mounts_text(char *buf, size_t n)
 
     list_for_each(l, &vfs.mounts) {
         struct mount *m = list_entry(l, struct mount, link);
-        int k = snprintf(buf + len, n - len, "%s %s %s %s 0 0\n", m->source, m->path,
+        int k = ksnprintf(buf + len, n - len, "%s %s %s %s 0 0\n", m->source, m->path,
                          m->type->name, m->flags & ANYK_MS_RDONLY ? "ro" : "rw");
         if (k < 0 || (size_t)k >= n - len)
             break;

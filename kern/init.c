@@ -42,9 +42,13 @@ static int run(const char *path, char *const argv[], bool foreground)
     int pid, st = 0;
 
     pid = task_spawn(path, argv, init_env, NULL, 0, &attr);
-    if (pid < 0) {
-        kerr("init: cannot run %s: error %d", path, -pid);
+    if (pid == -ENOENT) {
+        kerr("init: %s: not found", path);
         return 127;
+    }
+    if (pid < 0) {
+        kerr("init: cannot run %s (error %d)", path, -pid);
+        return 126;
     }
     while (task_wait(pid, &st, 0) == -EINTR)
         ;

@@ -57,7 +57,7 @@ void panic(const char *fmt, ...)
         hyp_halt(PANIC_STATUS);
     }
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
+    kvsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
     klog_set_console_level(KLOG_EMERG);
     hyp_cons_write("\n", 1);

@@ -74,14 +74,14 @@ static void ring_append(int level, const char *text, size_t len)
 
 static int format_record(char *buf, size_t cap, uint64_t ts, const char *text, size_t len)
 {
-    return snprintf(buf, cap, "[%5llu.%06llu] %.*s\n", (unsigned long long)(ts / 1000000000),
+    return ksnprintf(buf, cap, "[%5llu.%06llu] %.*s\n", (unsigned long long)(ts / 1000000000),
                     (unsigned long long)(ts / 1000 % 1000000), (int)len, text);
 }
 
 void vprintk(int level, const char *fmt, va_list ap)
 {
     char text[KLOG_LINE_MAX];
-    int n = vsnprintf(text, sizeof(text), fmt, ap);
+    int n = kvsnprintf(text, sizeof(text), fmt, ap);
     size_t len = n < 0 ? 0 : (size_t)n >= sizeof(text) ? sizeof(text) - 1 : (size_t)n;
 
     /* One record per message; a trailing newline is implied. */
@@ -115,7 +115,7 @@ void kprintf(const char *fmt, ...)
     int n;
 
     va_start(ap, fmt);
-    n = vsnprintf(buf, sizeof(buf), fmt, ap);
+    n = kvsnprintf(buf, sizeof(buf), fmt, ap);
     va_end(ap);
     if (n > 0)
         hyp_cons_write(buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);

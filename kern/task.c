@@ -668,7 +668,7 @@ static void task_line(struct task *t, void *arg)
 
     if (g->len >= g->cap)
         return;
-    n = snprintf(g->buf + g->len, g->cap - g->len, "%d %d %d %c %zu %s\n", t->pid, t->ppid,
+    n = ksnprintf(g->buf + g->len, g->cap - g->len, "%d %d %d %c %zu %s\n", t->pid, t->ppid,
                  t->pgid, t->state == TASK_RUNNING ? 'R' : 'Z', t->mem_bytes >> 10, t->name);
     g->len += n > 0 ? (size_t)n : 0;
     if (g->len > g->cap)

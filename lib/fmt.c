@@ -1,4 +1,4 @@
-/* vsnprintf for the freestanding core. Output beyond the buffer is counted, not written. */
+/* kvsnprintf for the freestanding core. Output beyond the buffer is counted, not written. */
 #include "lib/fmt.h"
 #include "lib/string.h"
 
@@ -81,7 +81,7 @@ static void put_num(struct out *o, const struct spec *sp, uint64_t v, bool neg,
     put_repeat(o, ' ', pad_right);
 }
 
-int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
+int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 {
     struct out o = { buf, size, 0 };
 
@@ -184,13 +184,13 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
     return (int)o.len;
 }
 
-int snprintf(char *buf, size_t size, const char *fmt, ...)
+int ksnprintf(char *buf, size_t size, const char *fmt, ...)
 {
     va_list ap;
     int n;
 
     va_start(ap, fmt);
-    n = vsnprintf(buf, size, fmt, ap);
+    n = kvsnprintf(buf, size, fmt, ap);
     va_end(ap);
     return n;
 }

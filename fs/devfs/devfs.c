@@ -147,7 +147,7 @@ static int devfs_mount(struct mount *m, const char *source, const char *options)
         for (uint32_t i = 0; i < kern_config()->nblk; i++) {
             struct hyp_blk_info bi;
             char name[16];
-            snprintf(name, sizeof(name), "blk%u", i);
+            ksnprintf(name, sizeof(name), "blk%u", i);
             if (hyp_blk_info(i, &bi) == 0)
                 devfs_register(name, ANYK_S_IFBLK | (bi.read_only ? 0444 : 0660), &blk_ops,
                                (void *)(uintptr_t)i);

@@ -97,7 +97,7 @@ static size_t gen_meminfo(char *buf, size_t cap)
     kmalloc_stats(&ks);
     for (int i = 0; i < KMALLOC_NCLASSES; i++)
         slab += ks.cls[i].slabs * ks.cls[i].slab_pages * PAGE_SIZE;
-    int n = snprintf(buf, cap,
+    int n = ksnprintf(buf, cap,
                      "MemTotal:       %8zu kB\n"
                      "MemFree:        %8zu kB\n"
                      "MemAvailable:   %8zu kB\n"
@@ -111,7 +111,7 @@ static size_t gen_meminfo(char *buf, size_t cap)
 static size_t gen_uptime(char *buf, size_t cap)
 {
     uint64_t up = ktime_since_boot();
-    int n = snprintf(buf, cap, "%llu.%02llu 0.00\n", (unsigned long long)(up / NSEC_PER_SEC),
+    int n = ksnprintf(buf, cap, "%llu.%02llu 0.00\n", (unsigned long long)(up / NSEC_PER_SEC),
                      (unsigned long long)(up / (10 * NSEC_PER_MSEC) % 100));
     return n < 0 ? 0 : (size_t)n < cap ? (size_t)n : cap;
 }
@@ -136,7 +136,7 @@ struct gen_ctx {
 static void thread_line(struct thread *t, void *arg)
 {
     struct gen_ctx *g = arg;
-    int n = snprintf(g->buf + g->len, g->cap - g->len, "%u %s %s %d %llu\n", t->id, t->name,
+    int n = ksnprintf(g->buf + g->len, g->cap - g->len, "%u %s %s %d %llu\n", t->id, t->name,
                      thread_state_name(t->state), t->prio, (unsigned long long)t->switches);
     if (n > 0)
         g->len += (size_t)n < g->cap - g->len ? (size_t)n : g->cap - g->len;
@@ -153,7 +153,7 @@ static size_t gen_threads(char *buf, size_t cap)
 
 static size_t gen_version(char *buf, size_t cap)
 {
-    int n = snprintf(buf, cap, "anyk version %s (%s, %s host)\n", ANYK_VERSION, ARCH_NAME,
+    int n = ksnprintf(buf, cap, "anyk version %s (%s, %s host)\n", ANYK_VERSION, ARCH_NAME,
                      kern_config()->host_name);
     return n < 0 ? 0 : (size_t)n < cap ? (size_t)n : cap;
 }

@@ -23,7 +23,7 @@ class Session:
     def __init__(self, *args):
         self.master, self.slave = pty.openpty()
         self.before = termios.tcgetattr(self.slave)
-        self.proc = subprocess.Popen([anyk, "run", "--quiet", *args], stdin=self.slave,
+        self.proc = subprocess.Popen([anyk, "run", "--quiet", "--init", "monitor", *args], stdin=self.slave,
                                      stdout=self.slave, stderr=self.slave, close_fds=True)
         self.out = b""
 

@@ -143,7 +143,11 @@ void test_main(void)
 
     refused("empty file", copy(), 0);
     refused("truncated to 40 bytes", copy(), 40);
-    refused("truncated to half", copy(), orig_len / 2);
+    size_t end_of_segments = 0;
+    for (int i = 0, k; (k = find_ph(orig, PT_LOAD, i)) >= 0; i++)
+        if (ph(orig, (unsigned)k)->p_offset + ph(orig, (unsigned)k)->p_filesz > end_of_segments)
+            end_of_segments = ph(orig, (unsigned)k)->p_offset + ph(orig, (unsigned)k)->p_filesz;
+    refused("truncated inside the last segment's data", copy(), end_of_segments - 1);
     b = copy(); b[1] = 'F'; refused("bad magic", b, orig_len);
     b = copy(); b[4] = 1; refused("32-bit class", b, orig_len);
     b = copy(); b[5] = 2; refused("big-endian data", b, orig_len);
