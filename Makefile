@@ -174,8 +174,11 @@ $(MKCPIO): $(B)/tools/mkcpio.o
 	$(say) LINK $@
 	$(Q)$(CC) $(LDFLAGS_HOST) -o $@ $^
 
+# The tree also gets the usual empty directories and /bin/[ (test under its other name).
 $(INITRD): $(APPS) $(ROOTFS_FILES) $(MKCPIO)
-	@mkdir -p $(ROOTFS)/bin
+	@mkdir -p $(ROOTFS)/bin $(ROOTFS)/tmp $(ROOTFS)/home $(ROOTFS)/mnt
+	@chmod 1777 $(ROOTFS)/tmp
+	$(Q)if [ -e $(ROOTFS)/bin/test ]; then ln -sf test '$(ROOTFS)/bin/['; fi
 	$(say) CPIO $@
 	$(Q)$(MKCPIO) $@ $(ROOTFS)
 
@@ -214,13 +217,17 @@ run: deps
 	@$(MAKE) --no-print-directory -j$(NPROC) $(ANYK)
 	$(ANYK) run $(RUNFLAGS)
 
-# Everything, in one prove run so the last line is the totals.
+# Everything, in one prove run so the last line is the totals. The shell's and the tools'
+# own suites run natively through the Linux shim (tests/apps) with the anyk libc;
+# tests/integration/programs.t runs them on the kernel itself.
+INTEGRATION += tests/sh/sh.t tests/coreutils/tools.t
 check:
 	@scripts/deps.sh check
 	$(MAKE) --no-print-directory -j$(NPROC) all
 	$(MAKE) --no-print-directory -j$(NPROC) CC=$(if $(IS_CLANG),gcc,clang) all
 	$(MAKE) --no-print-directory -j$(NPROC) SAN=1 all
-	ANYK_BUILD=$(B) ANYK_BUILD_SAN=$(B)-san prove --exec '' \
+	ANYK_BUILD=$(B) ANYK_BUILD_SAN=$(B)-san SH=$(CURDIR)/$(B)/tests/apps/sh \
+		BIN=$(CURDIR)/$(B)/tests/apps prove --exec '' \
 		$(UNIT_TESTS) $(patsubst $(B)/%,$(B)-san/%,$(UNIT_TESTS)) $(INTEGRATION)
 
 bench:

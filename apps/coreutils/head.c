@@ -13,21 +13,14 @@ static int by_bytes;
 static long long count = 10;
 static int all_but; /* count is how much to leave off the end */
 
+/* The all-but-the-last-count form, on the whole input in buf. */
 static void head_data(const char *buf, size_t len)
 {
     size_t end = 0, i;
     long long lines = 0;
 
     if (by_bytes) {
-        if (all_but)
-            end = (unsigned long long)count >= len ? 0 : len - (size_t)count;
-        else
-            end = (unsigned long long)count < len ? (size_t)count : len;
-    } else if (!all_but) {
-        for (i = 0; i < len && lines < count; i++)
-            if (buf[i] == '\n')
-                lines++;
-        end = i;
+        end = (unsigned long long)count >= len ? 0 : len - (size_t)count;
     } else {
         /* walk back over count line ends (a last line without newline counts as a line) */
         end = len;
@@ -44,6 +37,40 @@ static void head_data(const char *buf, size_t len)
         }
     }
     fwrite(buf, 1, end, stdout);
+}
+
+/*
+ * The first count lines or bytes of fd, read only as far as needed: head must
+ * stop early on endless inputs (yes, /dev/zero) and leave the rest unread.
+ * Returns -1 on a read error.
+ */
+static int head_stream(int fd)
+{
+    static char buf[65536];
+    long long left = count;
+
+    while (left > 0) {
+        ssize_t n = read(fd, buf, by_bytes && left < (long long)sizeof(buf) ? (size_t)left
+                                                                              : sizeof(buf));
+        size_t take;
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return n < 0 ? -1 : 0;
+        take = (size_t)n;
+        if (by_bytes) {
+            left -= n;
+        } else {
+            for (size_t i = 0; i < (size_t)n; i++) {
+                if (buf[i] == '\n' && --left == 0) {
+                    take = i + 1;
+                    break;
+                }
+            }
+        }
+        fwrite(buf, 1, take, stdout);
+    }
+    return 0;
 }
 
 int main(int argc, char **argv)
@@ -98,7 +125,16 @@ int main(int argc, char **argv)
         }
         if (headers)
             printf("%s==> %s <==\n", i > 0 ? "\n" : "", name);
-        /* reading everything keeps one code path for every mode; inputs here are small */
+        if (!all_but) {
+            if (head_stream(fd) < 0) {
+                warnmsg("error reading '%s': %s", files[i], strerror(errno));
+                status = 1;
+            }
+            if (fd != 0)
+                close(fd);
+            continue;
+        }
+        /* All but the last N: the end is only known after reading everything. */
         buf = slurp_fd(fd, &len);
         if (!buf) {
             warnmsg("error reading '%s': %s", files[i], strerror(errno));

@@ -1,7 +1,7 @@
 /*
  * test - evaluate a condition; exit 0 if true, 1 if false, 2 on a syntax error.
  * Also works as "[" (then the last argument must be "]").
- * Primaries: -e -f -d -h/-L -r -w -x -s -p -c -b -S FILE, -z -n STRING, STRING,
+ * Primaries: -e -f -d -h/-L -r -w -x -s -p -c -b -S FILE, -t FD, -z -n STRING, STRING,
  * (-r -w -x look at the permission bits alone: anyk has one user and no access()),
  * S1 = S2, S1 != S2, S1 < S2, S1 > S2, N1 -eq -ne -lt -le -gt -ge N2, F1 -nt -ot -ef F2.
  * Operators: ! EXPR, EXPR -a EXPR, EXPR -o EXPR, ( EXPR ). With one to four arguments
@@ -67,7 +67,7 @@ static int unary_file(int op, const char *f)
 
 static int is_unary(const char *s)
 {
-    return s[0] == '-' && s[1] && !s[2] && strchr("efdhLrwxspcbSzn", s[1]);
+    return s[0] == '-' && s[1] && !s[2] && strchr("efdhLrwxspcbSznt", s[1]);
 }
 
 static int is_binary(const char *s)
@@ -149,6 +149,12 @@ static int primary(void)
             return args[pos - 1][0] == '\0';
         if (a[1] == 'n')
             return args[pos - 1][0] != '\0';
+        if (a[1] == 't') {
+            char *end;
+            long fd = strtol(args[pos - 1], &end, 10);
+            return *end == '\0' && end != args[pos - 1] && fd >= 0 && fd < 1024 &&
+                   isatty((int)fd);
+        }
         return unary_file(a[1], args[pos - 1]);
     }
     pos++;
