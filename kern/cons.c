@@ -17,22 +17,85 @@
 
 #define CTRL(c) ((c) & 0x1f)
 #define CONS_LINE_MAX 1024
+#define CONS_IN_MAX 4096
+#define KEY_INTR (-2) /* getc: a Ctrl-C was already handled when it arrived */
 
 static struct {
     bool tty;
     bool eof;           /* the host reported the end of input */
     bool skip_lf;       /* a CR ended the last line; swallow a following LF */
-    char buf[256];
-    size_t head, len;   /* unread bytes: buf[head .. head+len) */
+    bool intr;          /* a Ctrl-C arrived that no line reader has seen yet */
+    char in[CONS_IN_MAX];
+    size_t head, len;   /* unread input: in[head .. head+len) modulo CONS_IN_MAX */
     struct waitq readers;
     uint32_t lflag;     /* ANYK_ICANON, ANYK_ECHO, ANYK_ISIG for /dev/console */
     char line[CONS_LINE_MAX + 1];
     size_t line_pos, line_len; /* an edited line not yet read by a program */
 } cons = { .lflag = ANYK_ICANON | ANYK_ECHO | ANYK_ISIG };
 
+static void echo(const char *s, size_t n);
+
+/*
+ * Input from the host into the ring. On a terminal, Ctrl-C is acted on the
+ * moment it arrives, as a terminal's line discipline does: pending input is
+ * dropped, ^C is echoed, the foreground process group gets SIGINT, and a
+ * line read in progress is cancelled (the reader prints its own newline). A terminal's input beyond the ring is
+ * dropped (typed far ahead); from a pipe or file, the kernel simply reads
+ * no more than fits.
+ */
+static void take(const char *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        char c = b[i];
+        if (cons.tty && (cons.lflag & ANYK_ISIG) && c == CTRL('C')) {
+            cons.len = 0;
+            /* Cancels a line being read now; a program running meanwhile just gets SIGINT. */
+            cons.intr = !waitq_empty(&cons.readers);
+            echo("^C", 2);
+            if (task_fg_pgid() > 0)
+                task_signal_group(task_fg_pgid(), ANYK_SIGINT);
+            continue;
+        }
+        if (cons.len < CONS_IN_MAX) {
+            cons.in[(cons.head + cons.len) % CONS_IN_MAX] = c;
+            cons.len++;
+        }
+    }
+}
+
+/*
+ * Read what the host has without waiting. The host reports console input
+ * when it arrives (hyp_poll); reading until -EAGAIN is what re-arms that.
+ */
+static void pull(void)
+{
+    char tmp[256];
+
+    while (!cons.eof) {
+        size_t want = sizeof(tmp);
+        long n;
+        if (!cons.tty) {
+            size_t room = CONS_IN_MAX - cons.len;
+            if (room == 0)
+                break; /* the readers will come back for the rest */
+            if (want > room)
+                want = room;
+        }
+        n = hyp_cons_read(tmp, want);
+        if (n > 0) {
+            take(tmp, (size_t)n);
+            continue;
+        }
+        if (n != -EAGAIN)
+            cons.eof = true;
+        break;
+    }
+}
+
 static void cons_event(uint32_t ev)
 {
     (void)ev;
+    pull();
     waitq_wake_all(&cons.readers);
 }
 
@@ -53,63 +116,66 @@ void cons_write(const char *buf, size_t len)
     hyp_cons_write(buf, len);
 }
 
-/* Take what the host has without waiting; false if nothing is there. */
-static bool fill_nowait(void)
-{
-    long n;
-
-    if (cons.len || cons.eof)
-        return cons.len != 0;
-    n = hyp_cons_read(cons.buf, sizeof(cons.buf));
-    if (n > 0) {
-        cons.head = 0;
-        cons.len = (size_t)n;
-    } else if (n != -EAGAIN) {
-        cons.eof = true;
-    }
-    return cons.len != 0;
-}
-
 /*
- * Refill the buffer if it is empty, blocking: 1 when there is input, 0 at the
- * end of input, -EINTR if a signal came for the reading task.
+ * Wait until there is input (1), the end of input (0), or a signal for the
+ * reading task (-EINTR).
  */
 static int fill(void)
 {
-    while (!fill_nowait()) {
+    for (;;) {
+        if (cons.len || cons.intr)
+            return 1;
         if (cons.eof)
             return 0;
+        pull();
+        if (cons.len || cons.intr || cons.eof)
+            continue;
         if (waitq_wait_intr(&cons.readers, UINT64_MAX) == -EINTR)
             return -EINTR;
     }
-    return 1;
 }
 
-/* The next input byte, -1 at the end of input, or -EINTR. */
+static int pop(void)
+{
+    int c = (unsigned char)cons.in[cons.head];
+
+    cons.head = (cons.head + 1) % CONS_IN_MAX;
+    cons.len--;
+    return c;
+}
+
+/* The next input byte, KEY_INTR, -1 at the end of input, or -EINTR. */
 static int getc(void)
 {
     int r = fill();
 
+    if (r < 0)
+        cons.intr = false; /* the signal that interrupts this read stands for the Ctrl-C */
     if (r <= 0)
         return r == 0 ? -1 : r;
-    cons.len--;
-    return (unsigned char)cons.buf[cons.head++];
+    if (cons.intr) {
+        cons.intr = false;
+        return KEY_INTR;
+    }
+    return pop();
 }
 
 long cons_read_raw(char *buf, size_t cap)
 {
-    size_t n;
+    size_t n = 0;
     int r;
 
     if (!cap)
         return 0;
-    if ((r = fill()) <= 0)
-        return r;
-    n = cons.len < cap ? cons.len : cap;
-    for (size_t i = 0; i < n; i++)
-        buf[i] = cons.buf[cons.head + i];
-    cons.head += n;
-    cons.len -= n;
+    for (;;) {
+        if ((r = fill()) <= 0)
+            return r;
+        cons.intr = false; /* raw readers see Ctrl-C only as the signal it sent */
+        if (cons.len)
+            break;
+    }
+    while (n < cap && cons.len)
+        buf[n++] = (char)pop();
     return (long)n;
 }
 
@@ -128,6 +194,8 @@ long cons_read_line(char *buf, size_t cap)
 
         if (c == -EINTR)
             return -EINTR;
+        if (c == KEY_INTR)
+            return -EINTR; /* echoed and signalled when it arrived */
         if (c < 0)
             return len ? (long)len : -EPIPE;
         if (cons.skip_lf) {
@@ -225,7 +293,8 @@ static unsigned cons_file_poll(struct file *f, struct waitq **wq)
     (void)f;
     if (wq)
         *wq = &cons.readers;
-    if (cons.line_pos < cons.line_len || fill_nowait() || cons.eof)
+    pull();
+    if (cons.line_pos < cons.line_len || cons.len || cons.intr || cons.eof)
         return ANYK_POLLIN | ANYK_POLLOUT;
     return ANYK_POLLOUT;
 }

@@ -258,8 +258,11 @@ int monitor_run(const char *first_command)
                 kprintf("\n");
             return 0;
         }
-        if (n < 0)
+        if (n < 0) {
+            if (n == -EINTR && cons_is_tty())
+                kprintf("\n");
             continue; /* Ctrl-C: a fresh prompt */
+        }
         if ((r = run_line(line)) != HALT_NONE)
             return r;
     }

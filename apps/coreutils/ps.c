@@ -1,7 +1,8 @@
 /*
  * ps - list the tasks.
- * Reads /proc/tasks, one task a line: "PID PPID PGID STATE NAME" (NAME may hold spaces),
- * and prints "  PID  PPID STAT CMD" columns. Options: -o not supported; -e / -A / -a / -f
+ * Reads /proc/tasks, one task a line: "PID PPID PGID STATE MEM_KIB NAME" (NAME may hold
+ * spaces), and prints "  PID  PPID STAT   MEM CMD" columns (MEM: KiB the task holds:
+ * its image, stack and heap). Options: -o not supported; -e / -A / -a / -f
  * accepted (anyk always lists every task); -l adds the PGID column.
  */
 #include <getopt.h>
@@ -28,11 +29,11 @@ int main(int argc, char **argv)
         return 1;
     }
     if (with_pgid)
-        printf("  PID  PPID  PGID STAT CMD\n");
+        printf("  PID  PPID  PGID STAT    MEM CMD\n");
     else
-        printf("  PID  PPID STAT CMD\n");
+        printf("  PID  PPID STAT    MEM CMD\n");
     while (getline(&line, &cap, f) >= 0) {
-        long pid, ppid, pgid;
+        long pid, ppid, pgid, mem;
         char *p = line, *end, state[16];
         size_t n;
 
@@ -50,13 +51,15 @@ int main(int argc, char **argv)
         memcpy(state, p, n);
         state[n] = '\0';
         p += n;
+        mem = strtol(p, &end, 10);
+        p = end;
         while (*p == ' ' || *p == '\t')
             p++;
         p[strcspn(p, "\n")] = '\0';
         if (with_pgid)
-            printf("%5ld %5ld %5ld %-4s %s\n", pid, ppid, pgid, state, p);
+            printf("%5ld %5ld %5ld %-4s %5ldK %s\n", pid, ppid, pgid, state, mem, p);
         else
-            printf("%5ld %5ld %-4s %s\n", pid, ppid, state, p);
+            printf("%5ld %5ld %-4s %5ldK %s\n", pid, ppid, state, mem, p);
     }
     fclose(f);
     free(line);

@@ -38,6 +38,7 @@ static struct {
     uint64_t timer_armed;       /* deadline the timerfd is set to (0: disarmed) */
     bool cons_pollable;         /* stdin works with epoll (not a regular file) */
     bool cons_eof;
+    bool cons_reported;         /* a file console was reported ready; again after a read */
     bool raw;                   /* the terminal is in raw mode and must be restored */
     struct termios saved;
     volatile int tick;
@@ -128,6 +129,7 @@ long hyp_cons_read(void *buf, size_t len)
 
     if (host.cons_eof)
         return 0;
+    host.cons_reported = false;
     if (len == 0)
         return -EAGAIN;
     /* Never block, and never set O_NONBLOCK on a descriptor shared with the user's shell. */
@@ -188,8 +190,11 @@ uint32_t hyp_poll(uint64_t deadline_ns)
     uint32_t ready = 0;
     int timeout = -1, n;
 
-    if (!host.cons_pollable && !host.cons_eof)
-        return HYP_POLL_CONS; /* a regular file: always readable */
+    /* A regular file is always readable: report it once per read the kernel does. */
+    if (!host.cons_pollable && !host.cons_eof && !host.cons_reported) {
+        host.cons_reported = true;
+        return HYP_POLL_CONS;
+    }
     if (deadline_ns <= hyp_clock_mono_ns())
         timeout = 0;
     else
@@ -345,6 +350,8 @@ int posix_setup(const struct posix_config *cfg, struct hyp_boot *boot)
     }
     struct epoll_event ev = { .events = EPOLLIN, .data.fd = host.timerfd };
     epoll_ctl(host.epfd, EPOLL_CTL_ADD, host.timerfd, &ev);
+    /* Edge-triggered: input is reported when it arrives, not while it waits unread. */
+    ev.events = EPOLLIN | EPOLLET;
     ev.data.fd = STDIN_FILENO;
     if (fstat(STDIN_FILENO, &st) < 0) {
         host.cons_eof = true; /* no stdin at all: input has ended */

@@ -113,10 +113,14 @@ uint64_t hyp_clock_wall_ns(void);
 #define HYP_POLL_FOREVER UINT64_MAX
 
 /*
- * Wait until a device has input or hyp_clock_mono_ns() >= deadline_ns,
+ * Wait until a device has new input or hyp_clock_mono_ns() >= deadline_ns,
  * whichever comes first; return at once if either already holds. Returns
  * the set of HYP_POLL_* events that are ready (0 if only the deadline
- * passed). Spurious returns are allowed: the kernel re-checks everything.
+ * passed). Reports are edge-like: a device is reported when input arrives
+ * that the kernel has not yet been told about; it is reported again only
+ * after the kernel has read from it until -EAGAIN (a host may report more
+ * often). So input the kernel leaves unread does not keep waking it up.
+ * Spurious returns are allowed: the kernel re-checks everything.
  * This is the only hypercall that may sleep for an unbounded time.
  */
 uint32_t hyp_poll(uint64_t deadline_ns);
