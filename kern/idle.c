@@ -52,14 +52,19 @@ void idle_loop(void *unused)
 {
     (void)unused;
     for (;;) {
+        uint64_t deadline;
+
         run_timers();
-        thread_yield(); /* returns at once if nothing is ready */
-        run_timers();
-        uint64_t deadline = timer_next_deadline();
-        if (deadline > ktime_now() || deadline == UINT64_MAX) {
-            idle.polls++;
-            dispatch(hyp_poll(deadline));
+        /* Timers may have made threads ready: they run before anything waits. */
+        if (sched_has_ready()) {
+            thread_yield();
+            continue;
         }
+        deadline = timer_next_deadline();
+        if (deadline != UINT64_MAX && deadline <= ktime_now())
+            continue;
+        idle.polls++;
+        dispatch(hyp_poll(deadline));
     }
 }
 

@@ -75,6 +75,11 @@ static struct thread *pick_next(void)
     return t;
 }
 
+bool sched_has_ready(void)
+{
+    return sched.ready_mask != 0;
+}
+
 /* Is a thread of priority prio or better ready? */
 static bool ready_at_or_above(int prio)
 {

@@ -110,6 +110,8 @@ void sched_init(volatile int *tick);
 int sched_block(uint64_t deadline);
 /* Make a blocked thread ready with the given wake result. */
 void sched_wake(struct thread *t, int result);
+/* Is any thread other than the running one ready to run? */
+bool sched_has_ready(void);
 /* A preemption point: switch if the time slice is over or a higher-priority thread waits. */
 void sched_preempt_point(void);
 /* Panic unless the current context may block (not idle, not in a timer callback). */
