@@ -1,6 +1,7 @@
 /*
- * kexec - replace the running anyk kernel's work with a raw payload (see docs): the
- * flat binary FILE is loaded at its fixed address and called with the API table.
+ * kexec - run a raw payload (docs/api.md): the flat binary FILE is loaded at the
+ * kernel's fixed payload address and called with the API table; kexec exits with
+ * what the payload returns (0-255), or reports why it could not run it.
  * Usage: kexec FILE. Only built against the anyk libc (<sys/anyk.h>); elsewhere it
  * reports that it cannot work.
  */
@@ -21,6 +22,8 @@ int main(int argc, char **argv)
 #ifdef HAVE_ANYK
     {
         int r = anyk_api()->kexec(argv[1]);
+        if (r >= 0)
+            return r & 0xff;
         warnmsg("%s: %s", argv[1], strerror(-r));
     }
 #else

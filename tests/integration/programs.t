@@ -172,5 +172,39 @@ got, st = anyk(["--", "printf 'not an elf' > /tmp/e; chmod 755 /tmp/e; /tmp/e; e
 ok(got.strip().splitlines()[-1] in ("126", "2") and "exec" not in got,
    "a malformed program is refused, not run", got)
 
+# ---- 4. every byte a task had comes back -------------------------------------------------
+
+def memfree_lines(out):
+    return [l.split()[1] for l in out.splitlines() if l.startswith("MemFree:")]
+
+got, st = anyk(["--", "grep MemFree /proc/meminfo; i=0; while [ $i -lt 100 ]; do /bin/true; "
+                "i=$((i+1)); done; grep MemFree /proc/meminfo; while [ $i -lt 10000 ]; do "
+                "/bin/true; i=$((i+1)); done; grep MemFree /proc/meminfo; echo $i"])
+m = memfree_lines(got)
+ok(len(m) == 3 and m[1] == m[2] and got.endswith("10000\n"),
+   "10,000 spawned and exited programs: free memory after them equals free memory after the "
+   "first 100 (%s)" % m, got)
+got, st = anyk(["--", "sleep 100 & kill -9 $!; wait; grep MemFree /proc/meminfo; "
+                "sleep 100 & p=$!; kill -9 $p; wait $p; echo st=$?; grep MemFree /proc/meminfo; "
+                "sleep 100 & p=$!; kill $p; wait $p; echo st=$?; grep MemFree /proc/meminfo"])
+m = memfree_lines(got)
+ok("st=137" in got and "st=143" in got and len(m) == 3 and m[0] == m[1] == m[2],
+   "programs killed by SIGKILL (137) and SIGTERM (143) give all their memory back (%s)" % m, got)
+
+# ---- 5. raw payloads ----------------------------------------------------------------------
+
+payload = os.path.join(os.path.dirname(ANYK), "..", "rootfs", "boot", "hello.bin")
+got, st = anyk(["--kexec", payload], "k")
+ok(got == "X\nk\n" and st == 0,
+   "anyk run --kexec: the payload prints X, reads the key 'k', prints it, returns 0 "
+   "(%r, %d)" % (got, st))
+got, st = anyk(["--kexec", payload], "")
+ok(got == "X\n" and st == 1, "at the end of input the payload's key() gets -1; it returns 1 "
+   "(%r, %d)" % (got, st))
+got, st = anyk(["--", "kexec /boot/hello.bin; echo status=$?"], "z")
+ok(got == "X\nz\nstatus=0\n", "the kexec tool runs the payload from the shell (%r)" % got)
+got, st = anyk(["--kexec", "/nonexistent/payload"])
+ok(st == 1, "--kexec of a missing file: exit status 1 (%d)" % st)
+
 print("1..%d" % count)
 sys.exit(1 if failed else 0)
