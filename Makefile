@@ -62,6 +62,11 @@ CORE_OBJS := $(patsubst %,$(B)/%.o,$(basename $(CORE_SRCS)))
 # ---- the posix host ------------------------------------------------------------
 
 POSIX_OBJS := $(B)/host/posix/hyp.o
+# Library mode: the core and the posix host in one archive that exports only anyk.h's names.
+LIBANYK := $(B)/lib/libanyk.a
+LIBANYK_API := anyk_boot anyk_halt
+EXAMPLES := $(patsubst examples/%.c,$(B)/examples/%,$(wildcard examples/*.c))
+LIB_TESTS := $(patsubst tests/lib/%.c,$(B)/tests/lib/%,$(wildcard tests/lib/*_test.c))
 ANYK := $(B)/bin/anyk
 
 # ---- programs that run on anyk ---------------------------------------------------
@@ -106,13 +111,13 @@ BENCH := $(B)/bench/kern_bench
 
 # ---- rules -----------------------------------------------------------------------
 
-all: $(ANYK) $(B)/core.o unit $(BENCH) apps shim-apps
+all: $(ANYK) $(B)/core.o unit $(BENCH) apps shim-apps $(LIBANYK) $(EXAMPLES) $(LIB_TESTS)
 	@echo "built $(ANYK)"
 
 unit: $(UNIT_TESTS)
 
 # Which flags a source gets depends on where it lives.
-flags_for = $(if $(filter apps/% tests/apps/%,$1),$(APP_CFLAGS),$(if $(filter tests/% bench/%,$1),$(TEST_CFLAGS),$(if $(filter host/% tools/%,$1),$(HOST_CFLAGS),$(CORE_CFLAGS))))
+flags_for = $(if $(filter apps/% tests/apps/%,$1),$(APP_CFLAGS),$(if $(filter tests/% bench/% examples/%,$1),$(TEST_CFLAGS),$(if $(filter host/% tools/%,$1),$(HOST_CFLAGS),$(CORE_CFLAGS))))
 
 $(B)/%.o: %.c Makefile
 	@mkdir -p $(@D)
@@ -210,6 +215,22 @@ $(BENCH): $(B)/bench/kern_bench.o $(B)/core.o $(POSIX_OBJS)
 	$(say) LINK $@
 	$(Q)$(CC) $(LDFLAGS_HOST) -o $@ $^ -lpthread
 
+# One relocatable object for the whole kernel, every symbol local but anyk.h's.
+$(LIBANYK): $(B)/core.o $(POSIX_OBJS) $(B)/host/posix/lib.o
+	@mkdir -p $(@D)
+	$(say) AR $@
+	$(Q)$(LD) -r -o $(B)/lib/libanyk.o $^
+	$(Q)$(OBJCOPY) $(addprefix --keep-global-symbol=,$(LIBANYK_API)) $(B)/lib/libanyk.o
+	$(Q)rm -f $@ && $(AR) rcs $@ $(B)/lib/libanyk.o
+
+$(B)/examples/%: $(B)/examples/%.o $(LIBANYK)
+	$(say) LINK $@
+	$(Q)$(CC) $(LDFLAGS_HOST) -o $@ $^ -lpthread
+
+$(B)/tests/lib/%: $(B)/tests/lib/%.o $(LIBANYK)
+	$(say) LINK $@
+	$(Q)$(CC) $(LDFLAGS_HOST) -o $@ $^ -lpthread
+
 deps:
 	@scripts/deps.sh build
 
@@ -228,7 +249,7 @@ check:
 	$(MAKE) --no-print-directory -j$(NPROC) SAN=1 all
 	ANYK_BUILD=$(B) ANYK_BUILD_SAN=$(B)-san SH=$(CURDIR)/$(B)/tests/apps/sh \
 		BIN=$(CURDIR)/$(B)/tests/apps prove --exec '' \
-		$(UNIT_TESTS) $(patsubst $(B)/%,$(B)-san/%,$(UNIT_TESTS)) $(INTEGRATION)
+		$(UNIT_TESTS) $(patsubst $(B)/%,$(B)-san/%,$(UNIT_TESTS)) $(LIB_TESTS) $(INTEGRATION)
 
 bench:
 	@scripts/deps.sh bench

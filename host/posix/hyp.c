@@ -42,14 +42,15 @@ static struct {
     bool raw;                   /* the terminal is in raw mode and must be restored */
     struct termios saved;
     volatile int tick;
-} host = { .epfd = -1, .timerfd = -1 };
+    int in, out;                /* the console: the process's stdin/stdout, or others */
+} host = { .epfd = -1, .timerfd = -1, .in = STDIN_FILENO, .out = STDOUT_FILENO };
 
 /* ---- console and terminal ------------------------------------------------ */
 
 static void restore_terminal(void)
 {
     if (host.raw) {
-        tcsetattr(STDIN_FILENO, TCSAFLUSH, &host.saved);
+        tcsetattr(host.in, TCSAFLUSH, &host.saved);
         host.raw = false;
     }
 }
@@ -77,7 +78,7 @@ static void setup_terminal(void)
     };
     struct termios raw;
 
-    if (!isatty(STDIN_FILENO) || tcgetattr(STDIN_FILENO, &host.saved) < 0)
+    if (!isatty(host.in) || tcgetattr(host.in, &host.saved) < 0)
         return;
     raw = host.saved;
     /* Keys reach the kernel untranslated, Ctrl-C and Ctrl-Z included; output keeps NL -> CRNL. */
@@ -86,7 +87,7 @@ static void setup_terminal(void)
     raw.c_cflag |= CS8;
     raw.c_cc[VMIN] = 1;
     raw.c_cc[VTIME] = 0;
-    if (tcsetattr(STDIN_FILENO, TCSAFLUSH, &raw) < 0)
+    if (tcsetattr(host.in, TCSAFLUSH, &raw) < 0)
         return;
     host.raw = true;
     atexit(restore_terminal);
@@ -105,12 +106,12 @@ long hyp_cons_write(const void *buf, size_t len)
     size_t left = len;
 
     while (left) {
-        ssize_t n = write(STDOUT_FILENO, p, left);
+        ssize_t n = write(host.out, p, left);
         if (n < 0) {
             if (errno == EINTR)
                 continue;
             if (errno == EAGAIN) {
-                struct pollfd pfd = { .fd = STDOUT_FILENO, .events = POLLOUT };
+                struct pollfd pfd = { .fd = host.out, .events = POLLOUT };
                 poll(&pfd, 1, -1);
                 continue;
             }
@@ -124,7 +125,7 @@ long hyp_cons_write(const void *buf, size_t len)
 
 long hyp_cons_read(void *buf, size_t len)
 {
-    struct pollfd pfd = { .fd = STDIN_FILENO, .events = POLLIN };
+    struct pollfd pfd = { .fd = host.in, .events = POLLIN };
     ssize_t n;
 
     if (host.cons_eof)
@@ -136,7 +137,7 @@ long hyp_cons_read(void *buf, size_t len)
     if (poll(&pfd, 1, 0) == 0)
         return -EAGAIN;
     do
-        n = read(STDIN_FILENO, buf, len);
+        n = read(host.in, buf, len);
     while (n < 0 && errno == EINTR);
     if (n > 0)
         return n;
@@ -144,7 +145,7 @@ long hyp_cons_read(void *buf, size_t len)
         return -EAGAIN;
     host.cons_eof = true;
     if (host.cons_pollable)
-        epoll_ctl(host.epfd, EPOLL_CTL_DEL, STDIN_FILENO, NULL);
+        epoll_ctl(host.epfd, EPOLL_CTL_DEL, host.in, NULL);
     return 0;
 }
 
@@ -203,7 +204,7 @@ uint32_t hyp_poll(uint64_t deadline_ns)
         n = epoll_wait(host.epfd, evs, 8, timeout);
     while (n < 0 && errno == EINTR);
     for (int i = 0; i < n; i++) {
-        if (evs[i].data.fd == STDIN_FILENO) {
+        if (evs[i].data.fd == host.in) {
             ready |= HYP_POLL_CONS;
         } else if (evs[i].data.fd == host.timerfd) {
             uint64_t expirations;
@@ -352,15 +353,20 @@ int posix_setup(const struct posix_config *cfg, struct hyp_boot *boot)
     epoll_ctl(host.epfd, EPOLL_CTL_ADD, host.timerfd, &ev);
     /* Edge-triggered: input is reported when it arrives, not while it waits unread. */
     ev.events = EPOLLIN | EPOLLET;
-    ev.data.fd = STDIN_FILENO;
-    if (fstat(STDIN_FILENO, &st) < 0) {
-        host.cons_eof = true; /* no stdin at all: input has ended */
-    } else if (epoll_ctl(host.epfd, EPOLL_CTL_ADD, STDIN_FILENO, &ev) == 0) {
+    host.in = cfg->library ? -1 : STDIN_FILENO;
+    host.out = cfg->library ? STDERR_FILENO : STDOUT_FILENO;
+    ev.data.fd = host.in;
+    if (host.in < 0 || fstat(host.in, &st) < 0) {
+        host.cons_eof = true; /* no console input at all: it has ended */
+    } else if (epoll_ctl(host.epfd, EPOLL_CTL_ADD, host.in, &ev) == 0) {
         host.cons_pollable = true;
     } /* else a regular file or /dev/null: always readable, hyp_poll says so */
 
-    signal(SIGPIPE, SIG_IGN); /* a closed stdout is an -EIO from hyp_cons_write */
-    setup_terminal();
+    /* In a program that links the kernel, the terminal and SIGPIPE are the program's. */
+    if (!cfg->library) {
+        signal(SIGPIPE, SIG_IGN); /* a closed stdout is an -EIO from hyp_cons_write */
+        setup_terminal();
+    }
 
     if (!cfg->no_tick) {
         struct sigaction sa = { .sa_handler = on_tick, .sa_flags = SA_RESTART };

@@ -20,6 +20,8 @@ struct posix_config {
     size_t mem;             /* bytes of kernel RAM, a multiple of 4 KiB */
     const char *cmdline;    /* kernel command line */
     bool no_tick;           /* no preemption timer (threads run until they block) */
+    bool library;           /* inside another program: no console input, output to stderr,
+                               the terminal and signals left alone */
     const void *initrd;     /* cpio archive to unpack into the root, or NULL */
     size_t initrd_size;
 };

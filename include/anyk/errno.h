@@ -46,6 +46,7 @@
 #define EOVERFLOW 75
 #define EUCLEAN 117
 #define EMSGSIZE 90
+#define ESHUTDOWN 108
 #define ETIMEDOUT 110
 #define ECANCELED 125
 
