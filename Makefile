@@ -85,6 +85,9 @@ TOOL_SRCS := $(sort $(wildcard apps/coreutils/*.c))
 ROOTFS := $(B)/rootfs
 APPS := $(if $(SH_SRCS),$(ROOTFS)/bin/sh) \
 	$(patsubst apps/coreutils/%.c,$(ROOTFS)/bin/%,$(TOOL_SRCS))
+# Test programs that run on the kernel: tests/apps/*_test.c -> /usr/libexec/anyk/NAME.
+KTESTS := $(patsubst tests/apps/%.c,$(ROOTFS)/usr/libexec/anyk/%,$(wildcard tests/apps/*_test.c))
+APPS += $(KTESTS)
 # Raw payloads for kexec: flat binaries (apps/payloads/*.S -> /boot/NAME.bin).
 PAYLOADS := $(patsubst apps/payloads/%.S,$(ROOTFS)/boot/%.bin,$(wildcard apps/payloads/*.S))
 APPS += $(PAYLOADS)
@@ -144,6 +147,15 @@ $(B)/apps/bin/%: $(B)/apps/coreutils/%.o $(LIBC)
 	@mkdir -p $(@D)
 	$(say) LINK $@
 	$(Q)$(CC) $(APP_LDFLAGS) -o $@ $^ -lgcc
+
+$(B)/apps/tests/%: $(B)/tests/apps/%.o $(LIBC)
+	@mkdir -p $(@D)
+	$(say) LINK $@
+	$(Q)$(CC) $(APP_LDFLAGS) -o $@ $^ -lgcc
+
+$(ROOTFS)/usr/libexec/anyk/%: $(B)/apps/tests/%
+	@mkdir -p $(@D)
+	$(Q)$(OBJCOPY) --strip-debug $< $@
 
 $(ROOTFS)/bin/%: $(B)/apps/bin/%
 	@mkdir -p $(@D)
