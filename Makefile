@@ -56,7 +56,8 @@ KERN_SRCS := kern/exec.c kern/init.c kern/kexec.c kern/syscall.c kern/task.c ker
 	kern/monitor.c
 LIB_SRCS := lib/string.c lib/fmt.c
 FS_SRCS := $(sort $(wildcard fs/*.c fs/*/*.c))
-CORE_SRCS := $(ARCH_SRCS) $(KERN_SRCS) $(LIB_SRCS) $(FS_SRCS)
+BLK_SRCS := blk/cache.c
+CORE_SRCS := $(ARCH_SRCS) $(KERN_SRCS) $(LIB_SRCS) $(BLK_SRCS) $(FS_SRCS)
 CORE_OBJS := $(patsubst %,$(B)/%.o,$(basename $(CORE_SRCS)))
 
 # ---- the posix host ------------------------------------------------------------

@@ -9,6 +9,7 @@
 #include <anyk/hyp.h>
 #include <anyk/version.h>
 #include "arch/x86_64/arch.h"
+#include "blk/blk.h"
 #include "fs/vfs.h"
 #include "kern/cons.h"
 #include "kern/init.h"
@@ -62,6 +63,10 @@ static void parse_cmdline(const char *cl)
             config.loglevel = KLOG_WARN;
         } else if (n == 5 && !strncmp(w, "debug", 5)) {
             config.loglevel = KLOG_DEBUG;
+        } else if (n > 10 && !strncmp(w, "blk.cache=", 10)) {
+            uint64_t v;
+            if (parse_u64(w + 10, &v) == end)
+                blk_configure((size_t)v, 5 * NSEC_PER_SEC);
         } else if (n > 6 && !strncmp(w, "kexec=", 6) && n - 6 < sizeof(config.kexec)) {
             memcpy(config.kexec, w + 6, n - 6);
             config.kexec[n - 6] = '\0';
@@ -112,6 +117,7 @@ void kern_init(const struct hyp_boot *boot)
     kmalloc_init();
     sched_init(boot->tick);
     cons_init(boot->flags & HYP_BOOT_CONS_TTY);
+    blk_init();
     vfs_init();
     if (cons_register_dev() < 0)
         kwarn("cannot create /dev/console");
@@ -135,6 +141,8 @@ void kern_halt(int status)
 {
     kdebug("halting with status %d", status);
     vfs_sync();
+    if (blk_sync(NULL) < 0)
+        kerr("halt: writing the disks back failed; data may be lost");
     hyp_halt(status);
 }
 

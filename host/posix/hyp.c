@@ -17,7 +17,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/fs.h>
 #include <sys/epoll.h>
+#include <sys/file.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/random.h>
 #include <sys/stat.h>
@@ -217,30 +220,136 @@ uint32_t hyp_poll(uint64_t deadline_ns)
     return ready;
 }
 
-/* ---- devices (none yet on this host) ------------------------------------- */
+/* ---- disks ------------------------------------------------------------------- */
+
+#define SECTOR 512
+
+static struct {
+    int fd;
+    uint64_t size;
+    bool read_only;
+    char name[32];
+} disk[POSIX_DISKS_MAX];
+static unsigned ndisk;
+
+/* Open a disk image exclusively: two anyk processes must never write one image. */
+static int open_disk(const struct posix_disk *pd, unsigned i)
+{
+    struct stat st;
+    int fd = open(pd->path, (pd->read_only ? O_RDONLY : O_RDWR) | O_CLOEXEC);
+    const char *base = strrchr(pd->path, '/');
+
+    if (fd < 0) {
+        fprintf(stderr, "anyk: --disk %s: %s\n", pd->path, strerror(errno));
+        return -1;
+    }
+    if (flock(fd, (pd->read_only ? LOCK_SH : LOCK_EX) | LOCK_NB) < 0) {
+        fprintf(stderr, "anyk: --disk %s: in use by another process (%s)\n", pd->path,
+                strerror(errno));
+        close(fd);
+        return -1;
+    }
+    if (fstat(fd, &st) < 0) {
+        fprintf(stderr, "anyk: --disk %s: %s\n", pd->path, strerror(errno));
+        close(fd);
+        return -1;
+    }
+    if (S_ISBLK(st.st_mode)) {
+        uint64_t bytes;
+        if (ioctl(fd, BLKGETSIZE64, &bytes) < 0) {
+            fprintf(stderr, "anyk: --disk %s: cannot read its size: %s\n", pd->path,
+                    strerror(errno));
+            close(fd);
+            return -1;
+        }
+        disk[i].size = bytes;
+    } else if (S_ISREG(st.st_mode)) {
+        disk[i].size = (uint64_t)st.st_size;
+    } else {
+        fprintf(stderr, "anyk: --disk %s: not a regular file or a block device\n", pd->path);
+        close(fd);
+        return -1;
+    }
+    disk[i].size -= disk[i].size % SECTOR;
+    if (disk[i].size == 0) {
+        fprintf(stderr, "anyk: --disk %s: empty (less than one %d-byte sector)\n", pd->path,
+                SECTOR);
+        close(fd);
+        return -1;
+    }
+    disk[i].fd = fd;
+    disk[i].read_only = pd->read_only;
+    snprintf(disk[i].name, sizeof(disk[i].name), "%s", base ? base + 1 : pd->path);
+    return 0;
+}
 
 int hyp_blk_info(uint32_t i, struct hyp_blk_info *info)
 {
-    (void)i, (void)info;
-    return -ENODEV;
+    if (i >= ndisk)
+        return -ENODEV;
+    info->size = disk[i].size;
+    info->sector_size = SECTOR;
+    info->read_only = disk[i].read_only;
+    snprintf(info->name, sizeof(info->name), "%s", disk[i].name);
+    return 0;
+}
+
+/* Bounds and alignment of a request against disk i: 0 or -EINVAL. */
+static int blk_check(uint32_t i, uint64_t off, size_t len)
+{
+    if (i >= ndisk || off % SECTOR || len % SECTOR || off > disk[i].size ||
+        len > disk[i].size - off)
+        return -EINVAL;
+    return 0;
 }
 
 int hyp_blk_read(uint32_t i, uint64_t off, void *buf, size_t len)
 {
-    (void)i, (void)off, (void)buf, (void)len;
-    return -ENODEV;
+    char *p = buf;
+
+    if (blk_check(i, off, len) < 0)
+        return -EINVAL;
+    while (len) {
+        ssize_t n = pread(disk[i].fd, p, len, (off_t)off);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return -EIO;
+        p += n;
+        off += (uint64_t)n;
+        len -= (size_t)n;
+    }
+    return 0;
 }
 
 int hyp_blk_write(uint32_t i, uint64_t off, const void *buf, size_t len)
 {
-    (void)i, (void)off, (void)buf, (void)len;
-    return -ENODEV;
+    const char *p = buf;
+
+    if (blk_check(i, off, len) < 0)
+        return -EINVAL;
+    if (disk[i].read_only)
+        return -EROFS;
+    while (len) {
+        ssize_t n = pwrite(disk[i].fd, p, len, (off_t)off);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return -EIO;
+        p += n;
+        off += (uint64_t)n;
+        len -= (size_t)n;
+    }
+    return 0;
 }
 
 int hyp_blk_flush(uint32_t i)
 {
-    (void)i;
-    return -ENODEV;
+    if (i >= ndisk)
+        return -ENODEV;
+    if (disk[i].read_only)
+        return 0;
+    return fdatasync(disk[i].fd) < 0 ? -EIO : 0;
 }
 
 int hyp_net_info(uint32_t i, struct hyp_net_info *info)
@@ -333,6 +442,11 @@ int posix_setup(const struct posix_config *cfg, struct hyp_boot *boot)
                 POSIX_MEM_MIN >> 20, POSIX_MEM_MAX >> 30);
         return -1;
     }
+    for (unsigned i = 0; i < cfg->ndisks && i < POSIX_DISKS_MAX; i++)
+        if (open_disk(&cfg->disks[i], i) < 0)
+            return -1;
+    ndisk = cfg->ndisks;
+
     ram = mmap((void *)POSIX_RAM_BASE, cfg->mem, PROT_READ | PROT_WRITE | PROT_EXEC,
                MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE, -1, 0);
     if (ram == MAP_FAILED || ram != (void *)POSIX_RAM_BASE) {
@@ -386,6 +500,7 @@ int posix_setup(const struct posix_config *cfg, struct hyp_boot *boot)
     boot->initrd = cfg->initrd;
     boot->initrd_size = cfg->initrd_size;
     boot->tick = cfg->no_tick ? NULL : &host.tick;
+    boot->nblk = ndisk;
     boot->host_name = "posix";
     boot->image_base = (uintptr_t)__ehdr_start;
     return 0;

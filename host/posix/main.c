@@ -35,6 +35,9 @@ static void usage(FILE *f)
             "options:\n"
             "  -m, --mem SIZE     kernel RAM (default 64M); a number with K, M, G suffix,\n"
             "                     plain numbers are MiB as with QEMU's -m\n"
+            "      --disk FILE[,ro]  a disk image or block device as /dev/blkN (repeatable,\n"
+            "                     N in order; opened exclusively; ro: read-only)\n"
+            "      --cache SIZE   the kernel's disk cache (default 32M)\n"
             "      --init PROG    first program the kernel runs (default: /etc/rc, then\n"
             "                     /bin/sh; 'monitor' for the built-in kernel monitor)\n"
             "      --initrd FILE  unpack this cpio (newc) archive as the root instead of the\n"
@@ -179,6 +182,8 @@ int main(int argc, char **argv)
         { "init", required_argument, NULL, 'i' },
         { "initrd", required_argument, NULL, 'r' },
         { "kexec", required_argument, NULL, 'k' },
+        { "disk", required_argument, NULL, 'd' },
+        { "cache", required_argument, NULL, 'c' },
         { "verbose", no_argument, NULL, 'v' },
         { "quiet", no_argument, NULL, 'q' },
         { "help", no_argument, NULL, 'h' },
@@ -226,6 +231,30 @@ int main(int argc, char **argv)
             if (load_file(optarg, &kexec, &kexec_size) < 0)
                 exit(1);
             break;
+        case 'd': {
+            char *comma = strrchr(optarg, ',');
+            if (cfg.ndisks == POSIX_DISKS_MAX)
+                bad_usage("--disk: at most %s disks", "8");
+            if (comma && !strcmp(comma, ",ro")) {
+                *comma = '\0';
+                cfg.disks[cfg.ndisks].read_only = true;
+            } else if (comma && !strcmp(comma, ",rw")) {
+                *comma = '\0';
+            }
+            if (!*optarg)
+                bad_usage("--disk: missing file name%s", "");
+            cfg.disks[cfg.ndisks++].path = optarg;
+            break;
+        }
+        case 'c': {
+            size_t bytes;
+            char w[64];
+            if (posix_parse_size(optarg, &bytes) < 0 || bytes < (64u << 10))
+                bad_usage("--cache: invalid size '%s' (try 32M)", optarg);
+            snprintf(w, sizeof(w), "blk.cache=%zu", bytes);
+            append(cmdline, w);
+            break;
+        }
         case 'v': loglevel = 7; break;
         case 'q': loglevel = 4; break;
         case 'h': usage(stdout); return 0;

@@ -15,6 +15,12 @@
 #define POSIX_MEM_MIN (4ul << 20)
 #define POSIX_MEM_MAX (16ul << 30)
 #define POSIX_TICK_US 10000 /* time slice of the preemption tick */
+#define POSIX_DISKS_MAX 8
+
+struct posix_disk {
+    const char *path;       /* a regular file or a block device */
+    bool read_only;
+};
 
 struct posix_config {
     size_t mem;             /* bytes of kernel RAM, a multiple of 4 KiB */
@@ -22,6 +28,8 @@ struct posix_config {
     bool no_tick;           /* no preemption timer (threads run until they block) */
     bool library;           /* inside another program: no console input, output to stderr,
                                the terminal and signals left alone */
+    struct posix_disk disks[POSIX_DISKS_MAX];
+    unsigned ndisks;
     const void *initrd;     /* cpio archive to unpack into the root, or NULL */
     size_t initrd_size;
 };
