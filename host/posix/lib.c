@@ -187,6 +187,12 @@ const struct anyk_api *anyk_boot(const struct anyk_config *cfg)
     };
     static struct hyp_boot boot;
 
+    for (unsigned i = 0; cfg && i < cfg->ndisks && i < POSIX_DISKS_MAX; i++) {
+        pc.disks[i].path = cfg->disk[i].path;
+        pc.disks[i].read_only = cfg->disk[i].read_only != 0;
+        pc.ndisks = i + 1;
+    }
+
     pthread_mutex_lock(&lib.vcpu);
     if (lib.booted) {
         pthread_mutex_unlock(&lib.vcpu);

@@ -36,6 +36,11 @@ struct anyk_config {
     const char *cmdline;    /* kernel command line ("quiet", "loglevel=7"); NULL for "quiet" */
     const void *initrd;     /* a cpio (newc) archive to unpack as the root, or NULL */
     size_t initrd_size;
+    struct {
+        const char *path;   /* a disk image or block device: /dev/blk0, /dev/blk1, ... */
+        int read_only;
+    } disk[8];
+    unsigned ndisks;
 };
 
 /*
