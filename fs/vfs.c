@@ -693,6 +693,21 @@ int vfs_sync(void)
     return r;
 }
 
+void vfs_shutdown(void)
+{
+    struct list_node *n;
+
+    /* Newest first, so nothing is unmounted from under another mount. Open files no
+     * longer matter: the kernel stops right after. */
+    for (n = vfs.mounts.prev; n != &vfs.mounts; n = n->prev) {
+        struct mount *m = list_entry(n, struct mount, link);
+        if (m->type->sync && m->type->sync(m) < 0)
+            kerr("halt: syncing %s (%s) failed", m->path, m->source);
+        if (m->covered && m->type->unmount && m->type->unmount(m) < 0)
+            kerr("halt: unmounting %s (%s) failed", m->path, m->source);
+    }
+}
+
 size_t vfs_mounts_text(char *buf, size_t n)
 {
     struct list_node *l;

@@ -210,6 +210,8 @@ int vfs_mount(const struct vfs_ctx *c, const char *source, const char *target,
               const char *fstype, uint32_t flags, const char *options);
 int vfs_umount(const struct vfs_ctx *c, const char *target);
 int vfs_sync(void);
+/* At halt: sync and unmount every file system, newest first (they end clean). */
+void vfs_shutdown(void);
 
 /* ---- setup ---------------------------------------------------------------------- */
 

@@ -12,6 +12,7 @@
 #include "blk/blk.h"
 #include "fs/vfs.h"
 #include "kern/cons.h"
+#include "kern/idle.h"
 #include "kern/init.h"
 #include "kern/kernel.h"
 #include "kern/kexec.h"
@@ -95,6 +96,23 @@ static void print_devices(void)
     }
 }
 
+static void shutdown_thread(void *arg)
+{
+    (void)arg;
+    knotice("shutting down at the host's request");
+    kern_halt(0);
+}
+
+/* The host's request to shut down arrives in the idle loop, which may not block: a thread does it. */
+static void shutdown_event(uint32_t ev)
+{
+    static bool started;
+
+    (void)ev;
+    if (!started && thread_create(NULL, "shutdown", shutdown_thread, NULL, THREAD_PRIO_HIGH) == 0)
+        started = true;
+}
+
 void kern_init(const struct hyp_boot *boot)
 {
     ktime_init();
@@ -122,6 +140,7 @@ void kern_init(const struct hyp_boot *boot)
     if (cons_register_dev() < 0)
         kwarn("cannot create /dev/console");
     task_init();
+    idle_set_handler(HYP_POLL_SHUTDOWN, shutdown_event);
     syscall_set_user_range((uintptr_t)boot->ram_base, (uintptr_t)boot->ram_base + boot->ram_size);
 
     kinfo("anyk %s (%s, %s host): %zu MiB RAM, %u block device%s, %u NIC%s", ANYK_VERSION,
@@ -140,7 +159,7 @@ void kern_init(const struct hyp_boot *boot)
 void kern_halt(int status)
 {
     kdebug("halting with status %d", status);
-    vfs_sync();
+    vfs_shutdown();
     if (blk_sync(NULL) < 0)
         kerr("halt: writing the disks back failed; data may be lost");
     hyp_halt(status);

@@ -46,6 +46,8 @@ static struct {
     struct termios saved;
     volatile int tick;
     int in, out;                /* the console: the process's stdin/stdout, or others */
+    volatile sig_atomic_t shutdown_sig; /* SIGINT/SIGTERM/SIGHUP asked for a clean shutdown */
+    bool shutdown_reported;
 } host = { .epfd = -1, .timerfd = -1, .in = STDIN_FILENO, .out = STDOUT_FILENO };
 
 /* ---- console and terminal ------------------------------------------------ */
@@ -65,6 +67,18 @@ static void fatal_signal(int sig)
     raise(sig);
 }
 
+/*
+ * SIGINT, SIGTERM, SIGHUP: the first asks the kernel to shut down cleanly
+ * (hyp_poll reports it; file systems are synced and unmounted); a second one
+ * ends the process at once.
+ */
+static void shutdown_signal(int sig)
+{
+    if (host.shutdown_sig)
+        fatal_signal(sig);
+    host.shutdown_sig = sig;
+}
+
 #ifdef ANYK_SAN
 static void sanitizer_death(void)
 {
@@ -74,7 +88,7 @@ static void sanitizer_death(void)
 
 static void setup_terminal(void)
 {
-    static const int sigs[] = { SIGTERM, SIGHUP, SIGINT, SIGQUIT, SIGABRT,
+    static const int sigs[] = { SIGQUIT, SIGABRT,
 #ifndef ANYK_SAN /* the sanitizers own these and report through their death callback */
                                 SIGSEGV, SIGBUS, SIGILL, SIGFPE,
 #endif
@@ -194,6 +208,10 @@ uint32_t hyp_poll(uint64_t deadline_ns)
     uint32_t ready = 0;
     int timeout = -1, n;
 
+    if (host.shutdown_sig && !host.shutdown_reported) {
+        host.shutdown_reported = true;
+        return HYP_POLL_SHUTDOWN;
+    }
     /* A regular file is always readable: report it once per read the kernel does. */
     if (!host.cons_pollable && !host.cons_eof && !host.cons_reported) {
         host.cons_reported = true;
@@ -205,7 +223,11 @@ uint32_t hyp_poll(uint64_t deadline_ns)
         arm_timer(deadline_ns);
     do
         n = epoll_wait(host.epfd, evs, 8, timeout);
-    while (n < 0 && errno == EINTR);
+    while (n < 0 && errno == EINTR && !host.shutdown_sig);
+    if (host.shutdown_sig && !host.shutdown_reported) {
+        host.shutdown_reported = true;
+        return HYP_POLL_SHUTDOWN;
+    }
     for (int i = 0; i < n; i++) {
         if (evs[i].data.fd == host.in) {
             ready |= HYP_POLL_CONS;
@@ -392,7 +414,8 @@ int hyp_random(void *buf, size_t len)
 void hyp_halt(int status)
 {
     restore_terminal();
-    exit(status & 0xff);
+    /* After a shutdown the host asked for, exit as a shell reports that signal. */
+    exit(host.shutdown_sig ? 128 + host.shutdown_sig : status & 0xff);
 }
 
 /* ---- setup ------------------------------------------------------------------- */
@@ -478,7 +501,13 @@ int posix_setup(const struct posix_config *cfg, struct hyp_boot *boot)
 
     /* In a program that links the kernel, the terminal and SIGPIPE are the program's. */
     if (!cfg->library) {
+        static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
         signal(SIGPIPE, SIG_IGN); /* a closed stdout is an -EIO from hyp_cons_write */
+        for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+            struct sigaction sa = { .sa_handler = shutdown_signal };
+            sigemptyset(&sa.sa_mask);
+            sigaction(sigs[i], &sa, NULL);
+        }
         setup_terminal();
     }
 

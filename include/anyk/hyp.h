@@ -109,7 +109,10 @@ uint64_t hyp_clock_wall_ns(void);
 /* ---- idle --------------------------------------------------------------- */
 
 #define HYP_POLL_CONS 0x1u                /* console input (or its end) is ready */
-#define HYP_POLL_NET(i) (0x2u << (i))     /* NIC i has a frame (i < 31) */
+#define HYP_POLL_NET(i) (0x2u << (i))     /* NIC i has a frame (i < 30) */
+#define HYP_POLL_SHUTDOWN 0x80000000u     /* the host asks the kernel to shut down cleanly
+                                             (the user's Ctrl-C, a SIGTERM): the kernel syncs,
+                                             unmounts and calls hyp_halt */
 #define HYP_POLL_FOREVER UINT64_MAX
 
 /*

@@ -206,5 +206,20 @@ ok(got == "X\nz\nstatus=0\n", "the kexec tool runs the payload from the shell (%
 got, st = anyk(["--kexec", "/nonexistent/payload"])
 ok(st == 1, "--kexec of a missing file: exit status 1 (%d)" % st)
 
+# ---- 6. the host asks for a shutdown -------------------------------------------------------
+
+import signal
+import time
+p = subprocess.Popen([ANYK, "run", "--quiet", "--", "yes > /dev/null"], stdin=subprocess.DEVNULL,
+                     stdout=subprocess.PIPE, text=True)
+time.sleep(0.5)
+p.send_signal(signal.SIGINT)
+try:
+    st = p.wait(10)
+except subprocess.TimeoutExpired:
+    p.kill()
+    st = None
+ok(st == 130, "SIGINT to anyk while a program spins: a clean shutdown, exit 130 (got %r)" % st)
+
 print("1..%d" % count)
 sys.exit(1 if failed else 0)
