@@ -17,7 +17,7 @@
 
 SAN ?=
 IS_CLANG := $(shell $(CC) --version 2>/dev/null | grep -q clang && echo 1)
-CFG := $(if $(IS_CLANG),clang,gcc)$(if $(SAN),-san)
+CFG := $(if $(IS_CLANG),clang,gcc)$(if $(SAN),-san)$(if $(FUZZ),-fuzz)
 B := build/$(CFG)
 NPROC := $(shell nproc 2>/dev/null || echo 2)
 OBJCOPY ?= objcopy
@@ -36,6 +36,10 @@ WARN := -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes -Wshadow
 COMMON := -std=gnu11 -O2 -g -fno-omit-frame-pointer -MMD -MP $(WARN) -Iinclude -iquote .
 ifneq ($(SAN),)
 SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -DANYK_SAN
+endif
+# FUZZ=1 (with CC=clang): coverage for libFuzzer on top of the sanitizers.
+ifneq ($(FUZZ),)
+SANFLAGS += -fsanitize=fuzzer-no-link
 endif
 
 # The core: freestanding, only the project's headers, and code that suits every
@@ -244,6 +248,17 @@ $(B)/tests/lib/%: $(B)/tests/lib/%.o $(LIBANYK)
 	$(say) LINK $@
 	$(Q)$(CC) $(LDFLAGS_HOST) -o $@ $^ -lpthread
 
+# libFuzzer harnesses (clang only): tests/fuzz/NAME_fuzz.c -> build/clang-san-fuzz/fuzz/NAME_fuzz
+FUZZERS := $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(wildcard tests/fuzz/*_fuzz.c))
+$(B)/fuzz/%: $(B)/tests/fuzz/%.o $(B)/core.o $(POSIX_OBJS)
+	@mkdir -p $(@D)
+	$(say) LINK $@
+	$(Q)$(CC) $(LDFLAGS_HOST) -fsanitize=fuzzer -o $@ $^ -lpthread
+fuzzers: $(FUZZERS)
+fuzz:
+	@scripts/deps.sh check
+	$(MAKE) --no-print-directory -j$(NPROC) CC=clang SAN=1 FUZZ=1 fuzzers
+
 deps:
 	@scripts/deps.sh build
 
@@ -272,7 +287,7 @@ bench:
 clean:
 	rm -rf build
 
-.PHONY: all unit apps shim-apps deps run check bench clean
+.PHONY: all unit apps shim-apps deps run check bench clean fuzz fuzzers
 .SECONDARY:
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

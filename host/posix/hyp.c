@@ -248,6 +248,7 @@ uint32_t hyp_poll(uint64_t deadline_ns)
 
 static struct {
     int fd;
+    char *mem;              /* a memory disk, or NULL */
     uint64_t size;
     bool read_only;
     char name[32];
@@ -258,8 +259,19 @@ static unsigned ndisk;
 static int open_disk(const struct posix_disk *pd, unsigned i)
 {
     struct stat st;
-    int fd = open(pd->path, (pd->read_only ? O_RDONLY : O_RDWR) | O_CLOEXEC);
-    const char *base = strrchr(pd->path, '/');
+    int fd;
+    const char *base;
+
+    if (pd->mem) {
+        disk[i].mem = pd->mem;
+        disk[i].size = pd->mem_size - pd->mem_size % SECTOR;
+        disk[i].read_only = pd->read_only;
+        disk[i].fd = -1;
+        snprintf(disk[i].name, sizeof(disk[i].name), "memory%u", i);
+        return 0;
+    }
+    fd = open(pd->path, (pd->read_only ? O_RDONLY : O_RDWR) | O_CLOEXEC);
+    base = strrchr(pd->path, '/');
 
     if (fd < 0) {
         fprintf(stderr, "anyk: --disk %s: %s\n", pd->path, strerror(errno));
@@ -331,6 +343,10 @@ int hyp_blk_read(uint32_t i, uint64_t off, void *buf, size_t len)
 
     if (blk_check(i, off, len) < 0)
         return -EINVAL;
+    if (disk[i].mem) {
+        memcpy(p, disk[i].mem + off, len);
+        return 0;
+    }
     while (len) {
         ssize_t n = pread(disk[i].fd, p, len, (off_t)off);
         if (n < 0 && errno == EINTR)
@@ -352,6 +368,10 @@ int hyp_blk_write(uint32_t i, uint64_t off, const void *buf, size_t len)
         return -EINVAL;
     if (disk[i].read_only)
         return -EROFS;
+    if (disk[i].mem) {
+        memcpy(disk[i].mem + off, p, len);
+        return 0;
+    }
     while (len) {
         ssize_t n = pwrite(disk[i].fd, p, len, (off_t)off);
         if (n < 0 && errno == EINTR)
@@ -369,7 +389,7 @@ int hyp_blk_flush(uint32_t i)
 {
     if (i >= ndisk)
         return -ENODEV;
-    if (disk[i].read_only)
+    if (disk[i].read_only || disk[i].mem)
         return 0;
     return fdatasync(disk[i].fd) < 0 ? -EIO : 0;
 }

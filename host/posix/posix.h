@@ -20,6 +20,8 @@
 struct posix_disk {
     const char *path;       /* a regular file or a block device */
     bool read_only;
+    void *mem;              /* instead of path: a disk in this memory (tests, fuzzing) */
+    size_t mem_size;
 };
 
 struct posix_config {
