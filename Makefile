@@ -116,10 +116,15 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/tests/unit/%,$(wildcard tests/unit/
 UNIT_SUPPORT := $(B)/tests/unit/tap.o $(B)/tests/unit/harness.o
 INTEGRATION := $(wildcard tests/integration/*.t)
 BENCH := $(B)/bench/kern_bench
+# Files and programs: apps/coreutils/fsbench.c runs on anyk as /bin/fsbench and, built
+# natively against glibc, on Linux; prog_bench runs both (bench/README.md).
+PROG_BENCH := $(B)/bench/prog_bench
+FSBENCH := $(B)/bench/fsbench
 
 # ---- rules -----------------------------------------------------------------------
 
-all: $(ANYK) $(B)/core.o unit $(BENCH) apps shim-apps $(LIBANYK) $(EXAMPLES) $(LIB_TESTS)
+all: $(ANYK) $(B)/core.o unit $(BENCH) $(PROG_BENCH) $(FSBENCH) apps shim-apps $(LIBANYK) \
+	$(EXAMPLES) $(LIB_TESTS)
 	@echo "built $(ANYK)"
 
 unit: $(UNIT_TESTS)
@@ -227,7 +232,7 @@ $(B)/tests/unit/%: $(B)/tests/unit/%.o $(UNIT_SUPPORT) $(B)/core.o $(POSIX_OBJS)
 	$(say) LINK $@
 	$(Q)$(CC) $(LDFLAGS_HOST) -o $@ $^ -lpthread
 
-$(BENCH): $(B)/bench/kern_bench.o $(B)/core.o $(POSIX_OBJS)
+$(BENCH): $(B)/bench/kern_bench.o $(B)/bench/table.o $(B)/core.o $(POSIX_OBJS)
 	@mkdir -p $(@D)
 	$(say) LINK $@
 	$(Q)$(CC) $(LDFLAGS_HOST) -o $@ $^ -lpthread
@@ -259,6 +264,15 @@ fuzz:
 	@scripts/deps.sh check
 	$(MAKE) --no-print-directory -j$(NPROC) CC=clang SAN=1 FUZZ=1 fuzzers
 
+$(PROG_BENCH): $(B)/bench/prog_bench.o $(B)/bench/table.o
+	$(say) LINK $@
+	$(Q)$(CC) $(LDFLAGS_HOST) -o $@ $^
+
+$(FSBENCH): apps/coreutils/fsbench.c Makefile
+	@mkdir -p $(@D)
+	$(say) CC $@
+	$(Q)$(CC) $(HOST_CFLAGS) $(LDFLAGS_HOST) -o $@ $<
+
 deps:
 	@scripts/deps.sh build
 
@@ -283,6 +297,7 @@ bench:
 	@scripts/deps.sh bench
 	$(MAKE) --no-print-directory -j$(NPROC) all
 	$(BENCH) $(ANYK)
+	$(PROG_BENCH) $(ANYK) $(FSBENCH) $(B)/tests/apps/true
 
 clean:
 	rm -rf build

@@ -43,17 +43,16 @@
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
-#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "bench/table.h"
 #include "host/posix/posix.h"
 #include "kern/kernel.h"
 #include "kern/kmalloc.h"
@@ -79,35 +78,6 @@ static uint64_t now_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-
-    return (x > y) - (x < y);
-}
-
-static double median(const double *v, int n)
-{
-    double s[NSAMPLES];
-
-    if (n <= 0)
-        return -1;
-    memcpy(s, v, (size_t)n * sizeof(*s));
-    qsort(s, (size_t)n, sizeof(*s), cmp_double);
-    return n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
-}
-
-/* Bounded formatting into a table cell. */
-static void __attribute__((format(printf, 3, 4))) bfmt(char *buf, size_t len, const char *fmt,
-                                                       ...)
-{
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(buf, len, fmt, ap);
-    va_end(ap);
-}
-
 /* Keep the compiler from eliding an allocation or reordering around it. */
 static inline void sink(void *p)
 {
@@ -115,18 +85,6 @@ static inline void sink(void *p)
 }
 
 /* ---- the table ------------------------------------------------------------ */
-
-enum unit { U_TIME, U_RATE, U_BYTES };
-
-struct row {
-    const char *name;
-    enum unit unit;
-    bool has_peer;
-    const char *target;         /* text, or NULL */
-    double target_max;          /* the anyk median must be below this to meet it */
-    double anyk[NSAMPLES], peer[NSAMPLES];
-    int nanyk, npeer;           /* valid samples */
-};
 
 enum {
     R_BOOT, R_SW_WAITQ, R_SW_YIELD, R_KM_64, R_KM_MIX, R_RSS_TOTAL, R_RSS_RAM, R_RSS_OVER, NROWS
@@ -148,89 +106,17 @@ static struct row rows[NROWS] = {
 
 static void add_anyk(int r, double v)
 {
-    if (v >= 0)
-        rows[r].anyk[rows[r].nanyk++] = v;
+    row_add(&rows[r], true, v);
 }
 
 static void add_peer(int r, double v)
 {
-    if (v >= 0)
-        rows[r].peer[rows[r].npeer++] = v;
-}
-
-static void format(char *buf, size_t len, enum unit u, double v)
-{
-    if (v < 0)
-        bfmt(buf, len, "failed");
-    else if (u == U_TIME && v < 1e3)
-        bfmt(buf, len, "%.1f ns", v);
-    else if (u == U_TIME && v < 1e6)
-        bfmt(buf, len, "%.2f µs", v / 1e3);
-    else if (u == U_TIME)
-        bfmt(buf, len, "%.2f ms", v / 1e6);
-    else if (u == U_RATE)
-        bfmt(buf, len, "%.1f M/s", v / 1e6);
-    else if (v < (1 << 20))
-        bfmt(buf, len, "%.0f KiB", v / 1024);
-    else
-        bfmt(buf, len, "%.2f MiB", v / (1 << 20));
-}
-
-/* Append s to line, padded to width columns (counting UTF-8 characters, not bytes). */
-static void cell(char *line, size_t cap, const char *s, int width)
-{
-    size_t len = strlen(line);
-    int chars = 0;
-
-    for (const char *p = s; *p; p++)
-        chars += ((unsigned char)*p & 0xc0) != 0x80;
-    bfmt(line + len, cap - len, "%s%*s", s, width > chars ? width - chars : 0, "");
-}
-
-static void print_line(const char *c0, const char *c1, const char *c2, const char *c3,
-                       const char *c4)
-{
-    char line[160] = "";
-    size_t len;
-
-    cell(line, sizeof(line), c0, 31);
-    cell(line, sizeof(line), c1, 13);
-    cell(line, sizeof(line), c2, 13);
-    cell(line, sizeof(line), c3, 9);
-    cell(line, sizeof(line), c4, 0);
-    len = strlen(line);
-    while (len && line[len - 1] == ' ')
-        line[--len] = '\0';
-    printf("%s\n", line);
+    row_add(&rows[r], false, v);
 }
 
 static void print_table(void)
 {
-    char a[32], p[32], r[32], t[48];
-
-    printf("\n");
-    print_line("", "anyk", "linux peer", "ratio", "target");
-    for (int i = 0; i < NROWS; i++) {
-        const struct row *row = &rows[i];
-        double ma = row->nanyk ? median(row->anyk, row->nanyk) : -1;
-        double mp = row->npeer ? median(row->peer, row->npeer) : -1;
-
-        format(a, sizeof(a), row->unit, ma);
-        if (row->has_peer)
-            format(p, sizeof(p), row->unit, mp);
-        else
-            bfmt(p, sizeof(p), "-");
-        if (row->has_peer && ma > 0 && mp > 0)
-            bfmt(r, sizeof(r), ma / mp < 0.1 ? "%.3fx" : "%.2fx", ma / mp);
-        else
-            bfmt(r, sizeof(r), "-");
-        if (row->target)
-            bfmt(t, sizeof(t), "%s (%s)", row->target,
-                 ma < 0 ? "?" : ma < row->target_max ? "met" : "MISSED");
-        else
-            t[0] = '\0';
-        print_line(row->name, a, p, r, t);
-    }
+    table_print(rows, NROWS);
     printf("\nMedian of %d samples each; ratio = anyk / linux (times and memory: below 1 is "
            "better\nfor anyk; pairs/s: above 1 is). Boot: fork+exec+waitpid of `anyk run --quiet "
            "--init monitor -- halt`,\n%d per sample, vs /bin/true. Switch: total time / switches "
@@ -616,26 +502,6 @@ static double libc_mixed(long pairs)
 
 /* ---- main ------------------------------------------------------------------------ */
 
-static void print_machine(void)
-{
-    char line[256], model[128] = "unknown CPU";
-    struct utsname u;
-    FILE *f = fopen("/proc/cpuinfo", "r");
-
-    while (f && fgets(line, sizeof(line), f)) {
-        char *colon = strchr(line, ':');
-        if (!strncmp(line, "model name", 10) && colon) {
-            bfmt(model, sizeof(model), "%s", colon + 2);
-            model[strcspn(model, "\n")] = '\0';
-            break;
-        }
-    }
-    if (f)
-        fclose(f);
-    uname(&u);
-    printf("anyk vs Linux %s, %s, %ld CPUs\n", u.release, model, sysconf(_SC_NPROCESSORS_ONLN));
-}
-
 int main(int argc, char **argv)
 {
     struct posix_config cfg = { .mem = 64ul << 20, .cmdline = "quiet" };
@@ -654,7 +520,7 @@ int main(int argc, char **argv)
         perror("kern_bench: /dev/null");
         return 1;
     }
-    print_machine();
+    table_print_machine();
 
     /* Phase 1, a plain process: everything that forks. */
     bench_boot(argv[1]);
