@@ -54,7 +54,7 @@ LDFLAGS_HOST := $(SANFLAGS)
 
 # ---- what the core is made of, per subsystem --------------------------------
 
-ARCH_SRCS := arch/x86_64/switch.S arch/x86_64/frame.c
+ARCH_SRCS := arch/x86_64/switch.S arch/x86_64/frame.c arch/x86_64/string.c
 KERN_SRCS := kern/exec.c kern/init.c kern/kexec.c kern/syscall.c kern/task.c kern/main.c kern/printk.c kern/panic.c kern/time.c kern/page.c \
 	kern/kmalloc.c kern/thread.c kern/sync.c kern/timer.c kern/idle.c kern/cons.c \
 	kern/monitor.c
@@ -80,8 +80,9 @@ ANYK := $(B)/bin/anyk
 
 APP_CFLAGS := -std=gnu11 -O2 -g -fno-omit-frame-pointer -MMD -MP $(WARN) \
 	-Wno-missing-prototypes -ffreestanding -nostdinc -isystem apps/lib/include -Iinclude \
-	-iquote . -fPIE -fno-stack-protector -mno-red-zone -fno-common
-APP_LDFLAGS := -nostdlib -static-pie -Wl,--no-dynamic-linker -Wl,-z,noexecstack \
+	-iquote . -fPIE -fno-stack-protector -mno-red-zone -fno-common \
+	-ffunction-sections -fdata-sections
+APP_LDFLAGS := -nostdlib -static-pie -Wl,--no-dynamic-linker -Wl,-z,noexecstack -Wl,--gc-sections \
 	-Wl,--hash-style=gnu -Wl,--build-id=none
 LIBC_SRCS := $(sort $(wildcard apps/lib/*.c apps/lib/*.S))
 LIBC := $(B)/apps/lib/libc.a

@@ -166,7 +166,8 @@ int exec_load(const char *name, const void *buf, size_t len, struct exec_image *
               (unsigned long long)(sp.hi >> 10));
         return -ENOMEM;
     }
-    memset(base, 0, PAGE_SIZE << order);
+    /* Zero what the program will see (bss, gaps); the block's tail past the image is unused. */
+    memset(base, 0, sp.hi);
     for (unsigned i = 0; i < eh->e_phnum; i++)
         if (ph[i].p_type == PT_LOAD)
             memcpy(base + ph[i].p_vaddr, (const char *)buf + ph[i].p_offset, ph[i].p_filesz);

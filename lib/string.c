@@ -3,7 +3,10 @@
  * memcpy, memmove, memset and memcmp on its own, so these must exist in the
  * core under exactly these names.
  */
+#include "arch/x86_64/arch.h"
 #include "lib/string.h"
+
+#if !ARCH_HAVE_STRING_OPS
 
 void *memcpy(void *dst, const void *src, size_t n)
 {
@@ -24,6 +27,8 @@ void *memcpy(void *dst, const void *src, size_t n)
     return dst;
 }
 
+#endif
+
 void *memmove(void *dst, const void *src, size_t n)
 {
     unsigned char *d = dst;
@@ -36,6 +41,7 @@ void *memmove(void *dst, const void *src, size_t n)
     return dst;
 }
 
+#if !ARCH_HAVE_STRING_OPS
 void *memset(void *dst, int c, size_t n)
 {
     unsigned char *d = dst;
@@ -51,6 +57,7 @@ void *memset(void *dst, int c, size_t n)
         *d++ = (unsigned char)c;
     return dst;
 }
+#endif
 
 int memcmp(const void *a, const void *b, size_t n)
 {

@@ -12,6 +12,13 @@
 #define PAGE_SIZE (1ul << PAGE_SHIFT)
 #define ARCH_STACK_ALIGN 16
 
+/* arch/x86_64/string.c provides memcpy and memset (not in sanitizer builds). */
+#ifdef ANYK_SAN
+#define ARCH_HAVE_STRING_OPS 0
+#else
+#define ARCH_HAVE_STRING_OPS 1
+#endif
+
 /*
  * Save the callee-saved registers and the stack pointer of the running thread
  * into *save_sp, then resume the thread whose stack pointer is new_sp. Returns

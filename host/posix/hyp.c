@@ -47,6 +47,9 @@ static struct {
     volatile int tick;
     int in, out;                /* the console: the process's stdin/stdout, or others */
     volatile sig_atomic_t shutdown_sig; /* SIGINT/SIGTERM/SIGHUP asked for a clean shutdown */
+    const void *initrd;         /* released at the first hyp_poll (see hyp.h) */
+    size_t initrd_size;
+    bool initrd_malloced;
     bool shutdown_reported;
 } host = { .epfd = -1, .timerfd = -1, .in = STDIN_FILENO, .out = STDOUT_FILENO };
 
@@ -202,12 +205,31 @@ static void arm_timer(uint64_t deadline)
     host.timer_armed = deadline == HYP_POLL_FOREVER ? 0 : deadline;
 }
 
+/*
+ * The kernel has unpacked the initramfs: give its memory back. The built-in
+ * one lies in the binary's read-only data: MADV_DONTNEED drops those pages
+ * from memory (they would be read from the file again if ever touched).
+ */
+static void release_initrd(void)
+{
+    uintptr_t lo = ((uintptr_t)host.initrd + 4095) & ~(uintptr_t)4095;
+    uintptr_t hi = ((uintptr_t)host.initrd + host.initrd_size) & ~(uintptr_t)4095;
+
+    if (host.initrd_malloced)
+        free((void *)host.initrd);
+    else if (hi > lo)
+        madvise((void *)lo, hi - lo, MADV_DONTNEED);
+    host.initrd = NULL;
+}
+
 uint32_t hyp_poll(uint64_t deadline_ns)
 {
     struct epoll_event evs[8];
     uint32_t ready = 0;
     int timeout = -1, n;
 
+    if (host.initrd)
+        release_initrd();
     if (host.shutdown_sig && !host.shutdown_reported) {
         host.shutdown_reported = true;
         return HYP_POLL_SHUTDOWN;
@@ -548,6 +570,9 @@ int posix_setup(const struct posix_config *cfg, struct hyp_boot *boot)
     boot->cmdline = cfg->cmdline ? cfg->cmdline : "";
     boot->initrd = cfg->initrd;
     boot->initrd_size = cfg->initrd_size;
+    host.initrd = cfg->library ? NULL : cfg->initrd; /* a library's caller owns its archive */
+    host.initrd_size = cfg->initrd_size;
+    host.initrd_malloced = cfg->initrd_malloced;
     boot->tick = cfg->no_tick ? NULL : &host.tick;
     boot->nblk = ndisk;
     boot->host_name = "posix";

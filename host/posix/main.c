@@ -140,6 +140,9 @@ static int append_cpio_file(struct posix_config *cfg, const char *name, const vo
         return -1;
     }
     memcpy(buf, cfg->initrd, cfg->initrd_size);
+    if (cfg->initrd_malloced)
+        free((void *)cfg->initrd);
+    cfg->initrd_malloced = true;
     put_hdr(buf + old, name, 0100755, size);
     memcpy(buf + old + 110, name, strlen(name) + 1);
     memcpy(buf + old + hdr, data, size);
@@ -226,6 +229,7 @@ int main(int argc, char **argv)
         case 'r':
             if (load_file(optarg, &cfg.initrd, &cfg.initrd_size) < 0)
                 exit(1);
+            cfg.initrd_malloced = true;
             break;
         case 'k':
             if (load_file(optarg, &kexec, &kexec_size) < 0)

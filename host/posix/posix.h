@@ -34,6 +34,7 @@ struct posix_config {
     unsigned ndisks;
     const void *initrd;     /* cpio archive to unpack into the root, or NULL */
     size_t initrd_size;
+    bool initrd_malloced;   /* the host may free() it once the kernel is done with it */
 };
 
 /*

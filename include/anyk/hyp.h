@@ -46,7 +46,11 @@ struct hyp_boot {
     /* Kernel command line: "key=value" words, then "--" and init's arguments. */
     const char *cmdline;
 
-    /* Optional initramfs (cpio "newc" archive); NULL and 0 if none. */
+    /*
+     * Optional initramfs (cpio "newc" archive); NULL and 0 if none. The
+     * kernel reads it only before it first calls hyp_poll; from then on the
+     * host may release its memory.
+     */
     const void *initrd;
     size_t initrd_size;
 
