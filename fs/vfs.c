@@ -698,12 +698,13 @@ void vfs_shutdown(void)
     struct list_node *n;
 
     /* Newest first, so nothing is unmounted from under another mount. Open files no
-     * longer matter: the kernel stops right after. */
+     * longer matter: the kernel stops right after. Memory file systems have nothing to
+     * keep, so they are left as they are. */
     for (n = vfs.mounts.prev; n != &vfs.mounts; n = n->prev) {
         struct mount *m = list_entry(n, struct mount, link);
         if (m->type->sync && m->type->sync(m) < 0)
             kerr("halt: syncing %s (%s) failed", m->path, m->source);
-        if (m->covered && m->type->unmount && m->type->unmount(m) < 0)
+        if (m->type != &tmpfs_type && m->type->unmount && m->type->unmount(m) < 0)
             kerr("halt: unmounting %s (%s) failed", m->path, m->source);
     }
 }
@@ -722,6 +723,52 @@ size_t vfs_mounts_text(char *buf, size_t n)
         len += (size_t)k;
     }
     return len;
+}
+
+/* Drop a mount nothing uses yet (boot-time root switch): its vnodes and its table entry. */
+static void drop_mount(struct mount *m)
+{
+    list_del(&m->link);
+    if (m->covered) {
+        m->covered->covered_by = NULL;
+        vnode_put(m->covered);
+    }
+    if (m->type->unmount)
+        m->type->unmount(m);
+    vnode_put(m->root);
+    kfree(m);
+}
+
+int vfs_switch_root(const char *source, const char *fstype, uint32_t flags)
+{
+    struct mount *old = vfs.rootmnt, *m;
+    struct list_node *n, *tmp;
+    struct vfs_ctx c;
+    int r;
+
+    if (!vfs.rootmnt)
+        return -EINVAL;
+    if ((r = do_mount(NULL, source, fstype, flags, NULL, "/")) < 0)
+        return r;
+    m = list_entry(vfs.mounts.prev, struct mount, link);
+    /* The boot tmpfs and what is mounted on it go; nothing has used them yet. */
+    list_for_each_safe(n, tmp, &vfs.mounts) {
+        struct mount *x = list_entry(n, struct mount, link);
+        if (x != m && x != old)
+            drop_mount(x);
+    }
+    drop_mount(old);
+    vfs.rootmnt = m;
+    c.root = c.cwd = m->root;
+    if (!(flags & ANYK_MS_RDONLY)) {
+        vfs_mkdir(&c, "/dev", 0755);
+        vfs_mkdir(&c, "/proc", 0555);
+    }
+    if ((r = vfs_mount(&c, "devfs", "/dev", "devfs", 0, NULL)) < 0)
+        kwarn("root: cannot mount /dev on %s (error %d): create /dev on it", source, -r);
+    if ((r = vfs_mount(&c, "proc", "/proc", "procfs", 0, NULL)) < 0)
+        kwarn("root: cannot mount /proc on %s (error %d): create /proc on it", source, -r);
+    return 0;
 }
 
 void vfs_init(void)

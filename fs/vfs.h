@@ -218,6 +218,12 @@ void vfs_shutdown(void);
 void vfs_register(const struct fs_type *t);
 /* Mount the root file system (tmpfs) and the standard ones (/dev, /proc). */
 void vfs_init(void);
+/*
+ * At boot, before any task exists: make the file system on source the root
+ * (instead of the boot tmpfs) and mount /dev and /proc on it (creating them
+ * if it is writable). The boot tmpfs is dropped.
+ */
+int vfs_switch_root(const char *source, const char *fstype, uint32_t flags);
 /* The root directory, with a reference, for the first task's context. */
 struct vnode *vfs_root(void);
 /* Unpack a cpio "newc" archive into the tree under c->root; returns 0 or -errno. */

@@ -14,6 +14,9 @@ struct kconfig {
     char init[INIT_NAME_MAX];    /* init=PROG; "monitor" by default */
     const char *init_args;       /* everything after "--", or "" */
     char kexec[INIT_NAME_MAX];   /* kexec=PATH: run this payload instead of init */
+    char root[64];               /* root=DEV: mount it as / instead of the initramfs */
+    char rootfstype[16];         /* rootfstype=TYPE (default ext2) */
+    bool root_ro;                /* ro: mount the root read-only */
     uint32_t nblk, nnet;
     uintptr_t ram_base;
     size_t ram_size;

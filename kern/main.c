@@ -68,6 +68,16 @@ static void parse_cmdline(const char *cl)
             uint64_t v;
             if (parse_u64(w + 10, &v) == end)
                 blk_configure((size_t)v, 5 * NSEC_PER_SEC);
+        } else if (n > 5 && !strncmp(w, "root=", 5) && n - 5 < sizeof(config.root)) {
+            memcpy(config.root, w + 5, n - 5);
+            config.root[n - 5] = '\0';
+        } else if (n > 11 && !strncmp(w, "rootfstype=", 11) && n - 11 < sizeof(config.rootfstype)) {
+            memcpy(config.rootfstype, w + 11, n - 11);
+            config.rootfstype[n - 11] = '\0';
+        } else if (n == 2 && !strncmp(w, "ro", 2)) {
+            config.root_ro = true;
+        } else if (n == 2 && !strncmp(w, "rw", 2)) {
+            config.root_ro = false;
         } else if (n > 6 && !strncmp(w, "kexec=", 6) && n - 6 < sizeof(config.kexec)) {
             memcpy(config.kexec, w + 6, n - 6);
             config.kexec[n - 6] = '\0';
@@ -137,6 +147,18 @@ void kern_init(const struct hyp_boot *boot)
     cons_init(boot->flags & HYP_BOOT_CONS_TTY);
     blk_init();
     vfs_init();
+    if (config.root[0]) {
+        struct blkdev *d = blk_lookup(config.root);
+        uint32_t fl = config.root_ro || (d && d->read_only) ? ANYK_MS_RDONLY : 0;
+        const char *type = config.rootfstype[0] ? config.rootfstype : "ext2";
+        int r = vfs_switch_root(config.root, type, fl);
+        if (r < 0) {
+            /* A bad disk or option is the user's mistake, not a kernel bug: say so and stop. */
+            kerr("root: cannot mount %s (%s) as / (error %d)", config.root, type, -r);
+            hyp_halt(1);
+        }
+        kinfo("root: %s (%s, %s)", config.root, type, fl ? "read-only" : "read-write");
+    }
     if (cons_register_dev() < 0)
         kwarn("cannot create /dev/console");
     task_init();
@@ -147,7 +169,7 @@ void kern_init(const struct hyp_boot *boot)
           ARCH_NAME, config.host_name, boot->ram_size >> 20, config.nblk,
           config.nblk == 1 ? "" : "s", config.nnet, config.nnet == 1 ? "" : "s");
     print_devices();
-    if (boot->initrd && boot->initrd_size) {
+    if (boot->initrd && boot->initrd_size && !config.root[0]) {
         int r = cpio_unpack(&task_current()->fs, boot->initrd, boot->initrd_size);
         if (r < 0)
             kerr("initramfs: unpacking failed (error %d); the root may be incomplete", -r);

@@ -38,6 +38,8 @@ static void usage(FILE *f)
             "      --disk FILE[,ro]  a disk image or block device as /dev/blkN (repeatable,\n"
             "                     N in order; opened exclusively; ro: read-only)\n"
             "      --cache SIZE   the kernel's disk cache (default 32M)\n"
+            "      --root DEV     mount DEV (e.g. /dev/blk0, an ext2 disk) as / instead of the\n"
+            "                     built-in initramfs (read-only if the disk is ,ro)\n"
             "      --init PROG    first program the kernel runs (default: /etc/rc, then\n"
             "                     /bin/sh; 'monitor' for the built-in kernel monitor)\n"
             "      --initrd FILE  unpack this cpio (newc) archive as the root instead of the\n"
@@ -187,6 +189,7 @@ int main(int argc, char **argv)
         { "kexec", required_argument, NULL, 'k' },
         { "disk", required_argument, NULL, 'd' },
         { "cache", required_argument, NULL, 'c' },
+        { "root", required_argument, NULL, 'R' },
         { "verbose", no_argument, NULL, 'v' },
         { "quiet", no_argument, NULL, 'q' },
         { "help", no_argument, NULL, 'h' },
@@ -256,6 +259,14 @@ int main(int argc, char **argv)
             if (posix_parse_size(optarg, &bytes) < 0 || bytes < (64u << 10))
                 bad_usage("--cache: invalid size '%s' (try 32M)", optarg);
             snprintf(w, sizeof(w), "blk.cache=%zu", bytes);
+            append(cmdline, w);
+            break;
+        }
+        case 'R': {
+            char w[96];
+            if (!*optarg || strchr(optarg, ' ') || strlen(optarg) > 60)
+                bad_usage("--root: invalid device '%s' (try /dev/blk0)", optarg);
+            snprintf(w, sizeof(w), "root=%s", optarg);
             append(cmdline, w);
             break;
         }
