@@ -748,6 +748,30 @@ int vfs_sync(void)
     return r;
 }
 
+/*
+ * Append s at buf[*len], keeping room for a NUL; with escape, ' ', '\t', '\n'
+ * and '\\' become octal escapes ("\040"), as in Linux's /proc/mounts, so that
+ * every line keeps its six fields. False if it does not fit.
+ */
+static bool put_field(char *buf, size_t n, size_t *len, const char *s, bool escape)
+{
+    for (; *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        bool esc = escape && (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\\');
+        if (*len + (esc ? 4 : 1) >= n)
+            return false;
+        if (esc) {
+            buf[(*len)++] = '\\';
+            buf[(*len)++] = (char)('0' + (ch >> 6));
+            buf[(*len)++] = (char)('0' + ((ch >> 3) & 7));
+            buf[(*len)++] = (char)('0' + (ch & 7));
+        } else {
+            buf[(*len)++] = (char)ch;
+        }
+    }
+    return true;
+}
+
 size_t vfs_mounts_text(char *buf, size_t n)
 {
     struct list_node *l;
@@ -755,12 +779,18 @@ size_t vfs_mounts_text(char *buf, size_t n)
 
     list_for_each(l, &vfs.mounts) {
         struct mount *m = list_entry(l, struct mount, link);
-        int k = ksnprintf(buf + len, n - len, "%s %s %s %s 0 0\n", m->source, m->path,
-                         m->type->name, m->flags & ANYK_MS_RDONLY ? "ro" : "rw");
-        if (k < 0 || (size_t)k >= n - len)
+        size_t start = len;
+        if (!put_field(buf, n, &len, m->source, true) || !put_field(buf, n, &len, " ", false) ||
+            !put_field(buf, n, &len, m->path, true) || !put_field(buf, n, &len, " ", false) ||
+            !put_field(buf, n, &len, m->type->name, true) ||
+            !put_field(buf, n, &len, m->flags & ANYK_MS_RDONLY ? " ro 0 0\n" : " rw 0 0\n",
+                       false)) {
+            len = start;
             break;
-        len += (size_t)k;
+        }
     }
+    if (len < n)
+        buf[len] = '\0';
     return len;
 }
 
