@@ -357,6 +357,8 @@ int vfs_symlink(const struct vfs_ctx *c, const char *target, const char *path)
         return r;
     if (t.vn)
         r = -EEXIST;
+    else if (t.slash)
+        r = -ENOENT; /* "new/" names a directory that a symlink cannot be (Linux: ENOENT) */
     else if ((r = read_only(t.dir)) == 0)
         r = t.dir->ops->symlink ? t.dir->ops->symlink(t.dir, t.name, t.len, target, &vn) : -EPERM;
     if (r == 0)
@@ -381,6 +383,8 @@ int vfs_link(const struct vfs_ctx *c, const char *from, const char *path)
         r = -EPERM;
     else if (t.vn)
         r = -EEXIST;
+    else if (t.slash)
+        r = -ENOENT; /* as symlink: Linux says ENOENT for a new name "x/" */
     else if (src->mnt != t.dir->mnt)
         r = -EXDEV;
     else if ((r = read_only(t.dir)) == 0)
@@ -428,14 +432,14 @@ int vfs_rename(const struct vfs_ctx *c, const char *from, const char *to)
         r = s.len == 1 || d.len == 1 ? -EINVAL : -EBUSY;
     else if (!s.vn)
         r = -ENOENT;
+    else if ((s.slash || d.slash) && !vn_isdir(s.vn))
+        r = -ENOTDIR; /* before the same-file case: rename("f", "f/") fails on Linux */
     else if (s.dir->mnt != d.dir->mnt)
         r = -EXDEV;
     else if (s.vn == d.vn)
         r = 0; /* the same file: nothing to do */
     else if (busy(s.vn) || (d.vn && busy(d.vn)))
         r = -EBUSY;
-    else if ((s.slash || d.slash) && !vn_isdir(s.vn))
-        r = -ENOTDIR;
     else if (vn_isdir(s.vn) && d.vn && !vn_isdir(d.vn))
         r = -ENOTDIR;
     else if (!vn_isdir(s.vn) && d.vn && vn_isdir(d.vn))
