@@ -577,6 +577,10 @@ static void test_rename(void)
     ok(vfs_rename(&C, "/t/file", "/t/nodir/x") == -ENOENT, "rename into a missing dir: ENOENT");
     ok(vfs_rename(&C, "/t/file", "/t/newname/") == -ENOTDIR, "rename of a file to \"new/\": ENOTDIR");
     ok(vfs_rename(&C, "/t/file/", "/t/x") == -ENOTDIR, "rename of \"file/\": ENOTDIR");
+    r = vfs_rename(&C, "/t/file", "/t/file/");
+    ok(r == -ENOTDIR, "rename of \"file\" onto \"file/\": ENOTDIR, though the same file (%d)",
+       r);
+    ok(vfs_rename(&C, "/t/full", "/t/full/") == 0, "rename of \"dir\" onto \"dir/\": success");
     ok(vfs_rename(&C, "/t/e2", "/t/e3/") == 0 && exists(&C, "/t/e3"),
        "rename of a dir to \"new/\" works");
     r = vfs_rename(&C, "/t/file", "/dev/file");
@@ -627,6 +631,9 @@ static void test_link(void)
     ok(vfs_link(&C, "/t/d", "/t/d2") == -EPERM, "link of a directory: EPERM");
     ok(vfs_link(&C, "/t/d/g", "/t/d") == -EEXIST, "link onto an existing name: EEXIST");
     ok(vfs_link(&C, "/t/nope", "/t/x") == -ENOENT, "link of a missing file: ENOENT");
+    r = vfs_link(&C, "/t/d/g", "/t/new/");
+    ok(r == -ENOENT && !exists(&C, "/t/new"), "link to a new name \"new/\": ENOENT (got %d)", r);
+    ok(vfs_link(&C, "/t/d/g/", "/t/new") == -ENOTDIR, "link of \"file/\": ENOTDIR");
     r = vfs_link(&C, "/t/d/g", "/dev/g");
     ok(r == -EXDEV, "link across mounts: EXDEV (got %d)", r);
     vfs_symlink(&C, "nowhere", "/t/dl");
@@ -675,6 +682,8 @@ static void test_symlink(void)
     ok(vfs_readlink(&C, "/t/nope", buf, sizeof(buf)) == -ENOENT, "readlink of nothing: ENOENT");
     ok(vfs_symlink(&C, "x", "/t/rel") == -EEXIST, "symlink over an existing name: EEXIST");
     ok(vfs_symlink(&C, "", "/t/empty") == -ENOENT, "symlink with an empty target: ENOENT");
+    n = vfs_symlink(&C, "x", "/t/new/");
+    ok(n == -ENOENT && !exists(&C, "/t/new"), "symlink to a new name \"new/\": ENOENT (%ld)", n);
     ok(vfs_symlink(&C, "nowhere", "/t/dangle") == 0 && vfs_readlink(&C, "/t/dangle", buf, 64) == 7,
        "a dangling symlink can be made and read");
     ok(vfs_stat(&C, "/t/dangle", &(struct anyk_stat){ 0 }, true) == -ENOENT &&
@@ -701,6 +710,18 @@ static void test_symlink(void)
         snprintf(prev, sizeof(prev), "l%d", i);
     }
     ok(get(&C, "/t/ch/l40", buf, sizeof(buf)) == 1, "a chain of 40 links resolves");
+    /* O_CREAT through a dangling chain: 41 links ELOOP, 40 create the target (Linux). */
+    strcpy(prev, "target");
+    for (int i = 1; i <= 41; i++) {
+        snprintf(name, sizeof(name), "/t/ch/d%d", i);
+        vfs_symlink(&C, prev, name);
+        snprintf(prev, sizeof(prev), "d%d", i);
+    }
+    ok(try_open(&C, "/t/ch/d41", ANYK_O_WRONLY | ANYK_O_CREAT) == -ELOOP &&
+           !exists(&C, "/t/ch/target"),
+       "O_CREAT through 41 dangling links: ELOOP, nothing made");
+    ok(try_open(&C, "/t/ch/d40", ANYK_O_WRONLY | ANYK_O_CREAT) == 0 && exists(&C, "/t/ch/target"),
+       "O_CREAT through 40 dangling links creates the target");
     ok(get(&C, "/t/ch/l41", buf, sizeof(buf)) == -ELOOP, "a chain of 41 links: ELOOP");
     /* The same on a kernel thread's 16 KiB stack: resolution must not overflow it. */
     thread_create(&t, "chain", symlink_chain, res, THREAD_PRIO_NORMAL);
@@ -953,6 +974,50 @@ static void test_getdents(void)
     ok(stayed, "entries that stayed were listed exactly once while others came and went");
     ok(gone && once, "removed and added entries were listed at most once");
     ok(l.dots == 1 && l.dotdots == 1, "\".\" and \"..\" once");
+    file_put(f);
+
+    /* Two listings of one directory, interleaved, each with a small buffer. */
+    static struct listing l2;
+    struct file *f2;
+    vfs_mkdir(&C, "/t/two", 0755);
+    for (int i = 0; i < 100; i++) {
+        snprintf(name, sizeof(name), "/t/two/e%d", i);
+        put(&C, name, "");
+    }
+    vfs_open(&C, "/t/two", ANYK_O_RDONLY, 0, &f);
+    vfs_open(&C, "/t/two", ANYK_O_RDONLY, 0, &f2);
+    memset(&l, 0, sizeof(l));
+    memset(&l2, 0, sizeof(l2));
+    for (bool more = true; more;) {
+        more = read_dents(f, 150, &l, 1) > 0;
+        more |= read_dents(f2, 100, &l2, 1) > 0;
+    }
+    once = l.dots == 1 && l.dotdots == 1 && l2.dots == 1 && l2.dotdots == 1;
+    for (int i = 0; i < 100; i++)
+        once &= l.count[i] == 1 && l2.count[i] == 1;
+    ok(once, "two interleaved listings of one directory each see every entry once");
+
+    /* The entry where a listing stopped is removed, or renamed, before it goes on. */
+    file_lseek(f, 0, ANYK_SEEK_SET);
+    memset(&l, 0, sizeof(l));
+    read_dents(f, 150, &l, 1);
+    int last = -1;
+    for (int i = 0; i < 100; i++)
+        if (l.count[i])
+            last = i;
+    for (int i = last + 1; i <= last + 2; i++) {
+        snprintf(name, sizeof(name), "/t/two/e%d", i);
+        vfs_unlink(&C, name);
+    }
+    snprintf(name, sizeof(name), "/t/two/e%d", last + 3);
+    vfs_rename(&C, name, "/t/two/e500");
+    read_dents(f, 150, &l, 0);
+    once = last >= 0 && l.count[last + 1] == 0 && l.count[last + 2] == 0 &&
+           l.count[last + 3] == 0 && l.count[500] == 1;
+    for (int i = 0; i < 100; i++)
+        once &= (i > last && i <= last + 3) || l.count[i] == 1;
+    ok(once, "removing the entry where a listing stopped (e%d) skips nothing else", last + 1);
+    file_put(f2);
     file_put(f);
 
     /* A removed directory lists nothing: Linux's getdents says ENOENT. */
