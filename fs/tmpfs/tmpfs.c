@@ -231,7 +231,12 @@ static int make(struct vnode *dvn, const char *name, size_t len, uint32_t mode,
         memcpy(t->u.target, target, n + 1);
         t->size = (int64_t)n;
     }
-    if ((r = dir_add(dir, name, len, t)) < 0 || (r = tnode_vnode(dvn->mnt, t, out)) < 0) {
+    if ((r = dir_add(dir, name, len, t)) < 0) {
+        tnode_free(t);
+        return r;
+    }
+    if ((r = tnode_vnode(dvn->mnt, t, out)) < 0) {
+        dir_remove(dir, dir_find(&dir->u.dir, name, len)); /* no name left on a freed inode */
         tnode_free(t);
         return r;
     }
