@@ -16,8 +16,11 @@
  * ftruncate; getdents (each entry once, "." and ".." first, stable while
  * entries come and go, seeking to d_off); statfs; chdir and getcwd (renamed
  * ancestors, removed cwd); mounting a second tmpfs; trailing slashes, "//",
- * ".", "..", ENAMETOOLONG; a 1 TiB sparse file; a directory of 5,000 entries
- * (timed against 1,000 for sub-quadratic growth); and that memory returns.
+ * ".", "..", ENAMETOOLONG; a 1 TiB sparse file; memory running out (writes
+ * end in ENOSPC, and names made one freed page at a time fail with ENOSPC or
+ * ENOMEM at every step of a create and leave the tree whole); a directory of
+ * 5,000 entries (timed against 1,000 for sub-quadratic growth); and that
+ * memory returns.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -1274,6 +1277,94 @@ static void test_sparse(void)
     rm_rf(&C, "/t");
 }
 
+/* ---- memory runs out ------------------------------------------------------------------- */
+
+static void test_full(void)
+{
+    static char chunk[256 * 1024];
+    char name[128];
+    struct file *f;
+    struct anyk_statfs sf;
+    struct mem before;
+    long r = 0, total = 0;
+    int files = 0, dirs = 0, listed_bad = 0, err_file = 0, err_dir = 0;
+
+    before = mem_now(); /* /t's table grows with thousands of names: measure without /t */
+    vfs_mkdir(&C, "/t", 0755);
+    put(&C, "/t/keep", "");
+    memset(chunk, 'f', sizeof(chunk));
+    vfs_open(&C, "/t/fill", ANYK_O_WRONLY | ANYK_O_CREAT, 0644, &f);
+    while ((r = file_write(f, chunk, sizeof(chunk))) == (long)sizeof(chunk))
+        total += r;
+    if (r > 0)
+        total += r;
+    while (r > 0)
+        total += (r = file_write(f, chunk, sizeof(chunk))) > 0 ? r : 0;
+    ok(r == -ENOSPC, "writing until memory runs out ends in ENOSPC (%ld) after %ld KiB", r,
+       total >> 10);
+    ok(st_of(&C, "/t/fill", 1).st_size == total, "the size is what was written");
+    ok(vfs_statfs(&C, "/", &sf) == 0 && sf.f_bfree < 64, "statfs: almost no free blocks (%llu)",
+       (unsigned long long)sf.f_bfree);
+    /*
+     * Names and directories until they fail too, a page at a time: each round gives one
+     * page back and creates until the next failure, so the failures fall at every step
+     * of a create. Every failure must leave the tree whole.
+     */
+    for (int round = 0; round < 500; round++) {
+        int e = 0, kind = round % 5;
+        total -= 4096;
+        file_ftruncate(f, total);
+        for (int i = 0; i < (kind == 4 ? 50 : 10000) && !e; i++) {
+            snprintf(name, sizeof(name), "/t/%c%d-%d-%.*s", "dfslr"[kind], round, i,
+                     (round * 7 + i) % 60,
+                     "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz01234567");
+            switch (kind) {
+            case 0: e = vfs_mkdir(&C, name, 0755); break;
+            case 1: e = put(&C, name, ""); break;
+            case 2: e = vfs_symlink(&C, name + 3, name); break;
+            case 3: e = vfs_link(&C, "/t/keep", name); break;
+            default:
+                if ((e = vfs_rename(&C, "/t/keep", name)) == 0)
+                    e = vfs_rename(&C, name, "/t/keep");
+                break;
+            }
+            if (e == 0)
+                kind == 0 ? dirs++ : files++;
+        }
+        /* Linux's tmpfs says ENOSPC, or ENOMEM when kernel memory for the inode runs out. */
+        if (kind == 0)
+            err_dir = e != -ENOSPC && e != -ENOMEM ? e : err_dir;
+        else
+            err_file = e != -ENOSPC && e != -ENOMEM ? e : err_file;
+    }
+    ok(exists(&C, "/t/keep"), "renames that failed for want of memory lost nothing");
+    file_put(f);
+    ok(err_file == 0 && err_dir == 0,
+       "making names in a full memory fails with ENOSPC or ENOMEM only (%d, %d); "
+       "%d names and %d directories fit", err_file, err_dir, files, dirs);
+    vfs_unlink(&C, "/t/fill");
+    /* Every name left in /t must lead to a live inode. */
+    struct name_list l = { NULL, 0, 0 };
+    struct vnode *dir;
+    int64_t off = 0;
+    vfs_lookup_dir(&C, "/t", &dir);
+    dir->ops->readdir(dir, &off, collect, &l);
+    vnode_put(dir);
+    for (size_t i = 0; i < l.n; i++) {
+        struct anyk_stat st;
+        snprintf(name, sizeof(name), "/t/%s", l.names[i]);
+        listed_bad += vfs_stat(&C, name, &st, false) != 0;
+        if ((st.st_mode & ANYK_S_IFMT) == ANYK_S_IFDIR)
+            vfs_rmdir(&C, name);
+        else if (strcmp(l.names[i], "keep"))
+            vfs_unlink(&C, name);
+    }
+    free(l.names);
+    ok(listed_bad == 0, "after the failures every listed name is there (%zu names)", l.n);
+    rm_rf(&C, "/t");
+    mem_same(before, mem_now(), "filling memory and removing it all");
+}
+
 /* ---- a big directory ------------------------------------------------------------------------ */
 
 struct big_times {
@@ -1412,6 +1503,7 @@ void test_main(void)
     test_mount();
     test_paths();
     test_sparse();
+    test_full();
     test_big_dir();
     ok(!exists(&C, "/t"), "everything the test made is gone");
     mem_same(start, mem_now(), "the whole test");
