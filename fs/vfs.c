@@ -626,7 +626,7 @@ long vfs_getcwd(const struct vfs_ctx *c, char *buf, size_t n)
             up->ops->readdir(up, &off, match_ino, &fn);
         vnode_put(cur);
         cur = up;
-        size_t len = strlen(name);
+        size_t len = fn.found ? strlen(name) : 0; /* name is only filled in when found */
         if (!fn.found || len + 1 > pos) {
             r = fn.found ? -ENAMETOOLONG : -ENOENT;
             break;
