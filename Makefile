@@ -290,6 +290,7 @@ check:
 	$(MAKE) --no-print-directory -j$(NPROC) all
 	$(MAKE) --no-print-directory -j$(NPROC) CC=$(if $(IS_CLANG),gcc,clang) all
 	$(MAKE) --no-print-directory -j$(NPROC) SAN=1 all
+	$(MAKE) --no-print-directory -j$(NPROC) CC=clang SAN=1 FUZZ=1 fuzzers
 	ANYK_BUILD=$(B) ANYK_BUILD_SAN=$(B)-san SH=$(CURDIR)/$(B)/tests/apps/sh \
 		BIN=$(CURDIR)/$(B)/tests/apps prove --exec '' \
 		$(UNIT_TESTS) $(patsubst $(B)/%,$(B)-san/%,$(UNIT_TESTS)) $(LIB_TESTS) $(INTEGRATION)

@@ -6,6 +6,13 @@
  * an archive. Several archives may follow each other (zero padding between
  * them), as Linux accepts. Every field is checked before use; a malformed
  * archive stops the unpacking with -EINVAL and a log line.
+ *
+ * As Linux's initramfs unpacker: hard links (entries with nlink >= 2 and the
+ * same inode and device; GNU cpio puts the data with the last of them) become
+ * links of one file; an existing entry of another type is removed before a
+ * new one is made (so a symlink in the archive never redirects a later
+ * file's data); directories get their mtimes at the end, after their
+ * contents were created.
  */
 #include <anyk/errno.h>
 #include "fs/vfs.h"
@@ -16,8 +23,76 @@
 #define HDR_LEN 110
 
 struct cpio_hdr {
-    uint32_t mode, nlink, mtime, filesize, namesize;
+    uint32_t ino, mode, nlink, mtime, filesize, devmajor, devminor, namesize;
 };
+
+/* What the unpacking remembers: files with several links, and directory times to set last. */
+struct seen {
+    struct seen *next;
+    uint32_t ino, devmajor, devminor, mode, mtime;
+    char path[];
+};
+
+struct unpack {
+    struct seen *links, *dirs;
+};
+
+static int remember(struct seen **list, const struct cpio_hdr *h, const char *path)
+{
+    size_t n = strlen(path) + 1;
+    struct seen *s = kmalloc(sizeof(*s) + n);
+
+    if (!s)
+        return -ENOMEM;
+    s->ino = h->ino;
+    s->devmajor = h->devmajor;
+    s->devminor = h->devminor;
+    s->mode = h->mode;
+    s->mtime = h->mtime;
+    memcpy(s->path, path, n);
+    s->next = *list;
+    *list = s;
+    return 0;
+}
+
+static const char *find_link(const struct unpack *u, const struct cpio_hdr *h)
+{
+    for (struct seen *s = u->links; s; s = s->next)
+        if (s->ino == h->ino && s->devmajor == h->devmajor && s->devminor == h->devminor &&
+            s->mode == h->mode)
+            return s->path;
+    return NULL;
+}
+
+/* Set the remembered directory times and forget everything. */
+static void finish(const struct vfs_ctx *c, struct unpack *u)
+{
+    struct seen *s;
+
+    while ((s = u->dirs)) {
+        struct anyk_timespec t[2] = { { s->mtime, 0 }, { s->mtime, 0 } };
+        vfs_utimens(c, s->path, t);
+        u->dirs = s->next;
+        kfree(s);
+    }
+    while ((s = u->links)) {
+        u->links = s->next;
+        kfree(s);
+    }
+}
+
+/* Remove what is at path if it is not of the given type (Linux's clean_path). */
+static void clean_path(const struct vfs_ctx *c, const char *path, uint32_t type)
+{
+    struct anyk_stat st;
+
+    if (vfs_stat(c, path, &st, false) < 0 || (st.st_mode & ANYK_S_IFMT) == type)
+        return;
+    if ((st.st_mode & ANYK_S_IFMT) == ANYK_S_IFDIR)
+        vfs_rmdir(c, path);
+    else
+        vfs_unlink(c, path);
+}
 
 static int hex8(const char *p, uint32_t *out)
 {
@@ -73,8 +148,8 @@ static void make_parents(const struct vfs_ctx *c, char *path)
     }
 }
 
-static int extract(const struct vfs_ctx *c, const struct cpio_hdr *h, const char *name,
-                   const char *data)
+static int extract(const struct vfs_ctx *c, struct unpack *u, const struct cpio_hdr *h,
+                   const char *name, const char *data)
 {
     char *path = kmalloc(VFS_PATH_MAX);
     uint32_t type = h->mode & ANYK_S_IFMT;
@@ -92,13 +167,21 @@ static int extract(const struct vfs_ctx *c, const struct cpio_hdr *h, const char
         kfree(path);
         return 0; /* the root itself */
     }
+    if (strlen(name) + 1 >= VFS_PATH_MAX) {
+        kfree(path);
+        return -ENAMETOOLONG; /* "/" + name would not fit: never cut it short */
+    }
     path[0] = '/';
     strlcpy(path + 1, name, VFS_PATH_MAX - 1);
     make_parents(c, path);
+    if (type == ANYK_S_IFDIR || type == ANYK_S_IFLNK || type == ANYK_S_IFREG)
+        clean_path(c, path, type);
     if (type == ANYK_S_IFDIR) {
         r = vfs_mkdir(c, path, h->mode & 07777);
         if (r == -EEXIST)
             r = vfs_chmod(c, path, h->mode & 07777);
+        if (r == 0)
+            r = remember(&u->dirs, h, path);
     } else if (type == ANYK_S_IFLNK) {
         char *target = kmalloc(h->filesize + 1);
         if (!target) {
@@ -111,7 +194,18 @@ static int extract(const struct vfs_ctx *c, const struct cpio_hdr *h, const char
             kfree(target);
         }
     } else if (type == ANYK_S_IFREG) {
-        r = vfs_open(c, path, ANYK_O_WRONLY | ANYK_O_CREAT | ANYK_O_TRUNC, h->mode & 07777, &f);
+        /* A later name of a file with several links: link it, then add the data if here. */
+        const char *first = h->nlink >= 2 ? find_link(u, h) : NULL;
+        int flags = ANYK_O_WRONLY | ANYK_O_CREAT | ANYK_O_TRUNC;
+        if (first) {
+            vfs_unlink(c, path);
+            r = vfs_link(c, first, path);
+            flags &= ~ANYK_O_TRUNC;
+        } else if (h->nlink >= 2) {
+            r = remember(&u->links, h, path);
+        }
+        if (r == 0)
+            r = vfs_open(c, path, flags, h->mode & 07777, &f);
         if (r == 0) {
             long n = h->filesize ? file_write(f, data, h->filesize) : 0;
             file_put(f);
@@ -125,7 +219,8 @@ static int extract(const struct vfs_ctx *c, const struct cpio_hdr *h, const char
     } else {
         kwarn("cpio: %s: skipped (device or special file)", name);
     }
-    if (r == 0 && type != ANYK_S_IFLNK)
+    /* Symlinks keep their creation time: vfs_utimens would follow them. */
+    if (r == 0 && type != ANYK_S_IFLNK && type != ANYK_S_IFDIR)
         vfs_utimens(c, path, t);
     if (r < 0)
         kerr("cpio: cannot create %s: error %d", path, -r);
@@ -133,9 +228,8 @@ static int extract(const struct vfs_ctx *c, const struct cpio_hdr *h, const char
     return r;
 }
 
-int cpio_unpack(const struct vfs_ctx *c, const void *archive, size_t len)
+static int unpack(const struct vfs_ctx *c, struct unpack *u, const char *a, size_t len)
 {
-    const char *a = archive;
     size_t off = 0;
     int r;
 
@@ -155,10 +249,13 @@ int cpio_unpack(const struct vfs_ctx *c, const void *archive, size_t len)
         for (int i = 0; i < 13; i++)
             if (hex8(a + off + 6 + 8 * i, &f[i]) < 0)
                 return bad(off, "a header field is not hexadecimal");
+        h.ino = f[0];
         h.mode = f[1];
         h.nlink = f[4];
         h.mtime = f[5];
         h.filesize = f[6];
+        h.devmajor = f[7];
+        h.devminor = f[8];
         h.namesize = f[11];
         size_t name_at = off + HDR_LEN;
         if (h.namesize == 0 || h.namesize > VFS_PATH_MAX || h.namesize > len - name_at)
@@ -174,8 +271,17 @@ int cpio_unpack(const struct vfs_ctx *c, const void *archive, size_t len)
             continue;
         if (!name_ok(name))
             return bad(name_at, "a name with '..' would escape the root");
-        if ((r = extract(c, &h, name, a + data_at)) < 0)
+        if ((r = extract(c, u, &h, name, a + data_at)) < 0)
             return r;
     }
     return 0;
+}
+
+int cpio_unpack(const struct vfs_ctx *c, const void *archive, size_t len)
+{
+    struct unpack u = { NULL, NULL };
+    int r = unpack(c, &u, archive, len);
+
+    finish(c, &u);
+    return r;
 }

@@ -130,7 +130,24 @@ long file_write(struct file *f, const void *buf, size_t n)
     return r;
 }
 
-/* Positioned I/O works on vnode-backed files only (not pipes or devices with own ops). */
+/*
+ * Positioned I/O on a file with its own ops (a /proc snapshot, a device) runs
+ * its read or write at off and then puts the file's offset back, since
+ * pread and pwrite never move it. Pipes have no positions: ESPIPE.
+ */
+static long at_offset(struct file *f, void *buf, size_t n, int64_t off, bool write)
+{
+    int64_t saved = f->off;
+    long r;
+
+    if (write ? !f->ops->write : !f->ops->read)
+        return -EINVAL;
+    f->off = off;
+    r = write ? f->ops->write(f, buf, n) : f->ops->read(f, buf, n);
+    f->off = saved;
+    return r;
+}
+
 long file_pread(struct file *f, void *buf, size_t n, int64_t off)
 {
     if (!readable(f))
@@ -138,7 +155,7 @@ long file_pread(struct file *f, void *buf, size_t n, int64_t off)
     if (off < 0)
         return -EINVAL;
     if (!f->vn || f->ops != &vfs_vnode_file_ops)
-        return f->vn ? f->ops->read(f, buf, n) : -ESPIPE;
+        return f->vn ? at_offset(f, buf, n, off, false) : -ESPIPE;
     if (vn_isdir(f->vn))
         return -EISDIR;
     return f->vn->ops->read ? f->vn->ops->read(f->vn, buf, n, off) : -EINVAL;
@@ -153,7 +170,7 @@ long file_pwrite(struct file *f, const void *buf, size_t n, int64_t off)
     if (off < 0)
         return -EINVAL;
     if (!f->vn || f->ops != &vfs_vnode_file_ops)
-        return f->vn ? f->ops->write(f, buf, n) : -ESPIPE;
+        return f->vn ? at_offset(f, (void *)buf, n, off, true) : -ESPIPE;
     r = f->vn->ops->write ? f->vn->ops->write(f->vn, buf, n, off) : -EINVAL;
     if (r > 0)
         touch(f->vn, VATTR_MTIME | VATTR_CTIME);

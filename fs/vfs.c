@@ -150,6 +150,9 @@ int vfs_utimens(const struct vfs_ctx *c, const char *path, const struct anyk_tim
         va.mask |= i == 0 ? VATTR_ATIME : VATTR_MTIME;
         *(i == 0 ? &va.atime : &va.mtime) = ns == ANYK_UTIME_NOW ? now : t[i];
     }
+    /* Both UTIME_OMIT: nothing changes, not even ctime (Linux); the path must still exist. */
+    if (va.mask == VATTR_CTIME)
+        va.mask = 0;
     return with_vnode(c, path, true, do_setattr, &va);
 }
 
@@ -263,6 +266,16 @@ static void target_put(struct target *t)
     vnode_put(t->dir);
 }
 
+/* How many '/' path starts with. */
+static size_t strspn_slash(const char *path)
+{
+    size_t n = 0;
+
+    while (path[n] == '/')
+        n++;
+    return n;
+}
+
 /* Is vn a mount point or the root of a mount (which cannot be removed or renamed)? */
 static bool busy(const struct vnode *vn)
 {
@@ -296,7 +309,7 @@ int vfs_rmdir(const struct vfs_ctx *c, const char *path)
     if (r < 0)
         return r;
     if (t.len == 1 && t.name[0] == '.')
-        r = -EINVAL;
+        r = path[strspn_slash(path)] ? -EINVAL : -EBUSY; /* "d/." or "/" (Linux) */
     else if (name_is_dot(t.name, t.len))
         r = -ENOTEMPTY;
     else if (!t.vn)
@@ -344,6 +357,8 @@ int vfs_symlink(const struct vfs_ctx *c, const char *target, const char *path)
         return r;
     if (t.vn)
         r = -EEXIST;
+    else if (t.slash)
+        r = -ENOENT; /* "new/" names a directory that a symlink cannot be (Linux: ENOENT) */
     else if ((r = read_only(t.dir)) == 0)
         r = t.dir->ops->symlink ? t.dir->ops->symlink(t.dir, t.name, t.len, target, &vn) : -EPERM;
     if (r == 0)
@@ -368,6 +383,8 @@ int vfs_link(const struct vfs_ctx *c, const char *from, const char *path)
         r = -EPERM;
     else if (t.vn)
         r = -EEXIST;
+    else if (t.slash)
+        r = -ENOENT; /* as symlink: Linux says ENOENT for a new name "x/" */
     else if (src->mnt != t.dir->mnt)
         r = -EXDEV;
     else if ((r = read_only(t.dir)) == 0)
@@ -415,14 +432,14 @@ int vfs_rename(const struct vfs_ctx *c, const char *from, const char *to)
         r = s.len == 1 || d.len == 1 ? -EINVAL : -EBUSY;
     else if (!s.vn)
         r = -ENOENT;
+    else if ((s.slash || d.slash) && !vn_isdir(s.vn))
+        r = -ENOTDIR; /* before the same-file case: rename("f", "f/") fails on Linux */
     else if (s.dir->mnt != d.dir->mnt)
         r = -EXDEV;
     else if (s.vn == d.vn)
         r = 0; /* the same file: nothing to do */
     else if (busy(s.vn) || (d.vn && busy(d.vn)))
         r = -EBUSY;
-    else if ((s.slash || d.slash) && !vn_isdir(s.vn))
-        r = -ENOTDIR;
     else if (vn_isdir(s.vn) && d.vn && !vn_isdir(d.vn))
         r = -ENOTDIR;
     else if (!vn_isdir(s.vn) && d.vn && vn_isdir(d.vn))
@@ -439,37 +456,79 @@ int vfs_rename(const struct vfs_ctx *c, const char *from, const char *to)
 
 /* ---- open ------------------------------------------------------------------------ */
 
+/*
+ * The O_CREAT half of open: the existing file path names, or a new regular
+ * file. A trailing slash is -EISDIR and so is an existing directory (as
+ * Linux). A final symlink is followed, and if it dangles, what it names is
+ * created (relative to the link's directory), as Linux does; the loop does
+ * that without recursion so that 40 links need no more stack than one.
+ */
+static int open_create(const struct vfs_ctx *c, const char *path, int flags, uint32_t mode,
+                       struct vnode **out)
+{
+    struct vfs_ctx at = *c;     /* at.cwd changes to a link's directory */
+    struct vnode *held = NULL;  /* our reference on at.cwd once it changed */
+    char *link = NULL;
+    int r;
+
+    for (int links = 0;; links++) {
+        struct target t;
+        if ((r = target_get(&at, path, &t)) < 0)
+            break;
+        if (t.slash) {
+            r = -EISDIR;
+        } else if (t.vn && (flags & ANYK_O_EXCL)) {
+            r = -EEXIST;
+        } else if (t.vn && vn_islnk(t.vn)) {
+            long n = -ELOOP;
+            if (!(flags & ANYK_O_NOFOLLOW) && links < VFS_SYMLOOP_MAX && t.vn->ops->readlink) {
+                if (!link && !(link = kmalloc(VFS_PATH_MAX)))
+                    n = -ENOMEM;
+                else
+                    n = t.vn->ops->readlink(t.vn, link, VFS_PATH_MAX - 1);
+            }
+            if (n >= 0) {
+                /* Go round again with the link's target, from the link's directory. */
+                link[n] = '\0';
+                path = link;
+                vnode_put(held);
+                held = at.cwd = t.dir;
+                t.dir = NULL;
+                target_put(&t);
+                continue;
+            }
+            r = (int)n;
+        } else if (t.vn && vn_isdir(t.vn)) {
+            r = -EISDIR;
+        } else if (t.vn) {
+            *out = t.vn;
+            t.vn = NULL;
+            r = 0;
+        } else if ((r = read_only(t.dir)) == 0) {
+            r = t.dir->ops->create
+                    ? t.dir->ops->create(t.dir, t.name, t.len, ANYK_S_IFREG | (mode & 07777), out)
+                    : -EPERM;
+        }
+        target_put(&t);
+        break;
+    }
+    vnode_put(held);
+    kfree(link);
+    return r;
+}
+
 int vfs_open(const struct vfs_ctx *c, const char *path, int flags, uint32_t mode,
              struct file **out)
 {
     int acc = flags & ANYK_O_ACCMODE;
     struct vnode *vn = NULL;
     struct file *f;
-    int r;
+    int r = 0;
 
     if (acc == 3)
         return -EINVAL;
     if (flags & ANYK_O_CREAT) {
-        struct target t;
-        if ((r = target_get(c, path, &t)) < 0)
-            return r;
-        if (t.vn && (flags & ANYK_O_EXCL)) {
-            r = -EEXIST;
-        } else if (t.vn && vn_islnk(t.vn) && (flags & ANYK_O_NOFOLLOW)) {
-            r = -ELOOP;
-        } else if (t.vn) {
-            vnode_put(t.vn);
-            t.vn = NULL;
-            r = vfs_resolve(c, path, true, &vn); /* follows a final symlink */
-        } else if (t.slash || name_is_dot(t.name, t.len)) {
-            r = -EISDIR;
-        } else if ((r = read_only(t.dir)) == 0) {
-            r = t.dir->ops->create
-                    ? t.dir->ops->create(t.dir, t.name, t.len, ANYK_S_IFREG | (mode & 07777), &vn)
-                    : -EPERM;
-        }
-        target_put(&t);
-        if (r < 0)
+        if ((r = open_create(c, path, flags, mode, &vn)) < 0)
             return r;
     } else {
         if ((r = vfs_resolve(c, path, !(flags & ANYK_O_NOFOLLOW), &vn)) < 0)
@@ -567,7 +626,7 @@ long vfs_getcwd(const struct vfs_ctx *c, char *buf, size_t n)
             up->ops->readdir(up, &off, match_ino, &fn);
         vnode_put(cur);
         cur = up;
-        size_t len = strlen(name);
+        size_t len = fn.found ? strlen(name) : 0; /* name is only filled in when found */
         if (!fn.found || len + 1 > pos) {
             r = fn.found ? -ENAMETOOLONG : -ENOENT;
             break;
@@ -709,6 +768,30 @@ void vfs_shutdown(void)
     }
 }
 
+/*
+ * Append s at buf[*len], keeping room for a NUL; with escape, ' ', '\t', '\n'
+ * and '\\' become octal escapes ("\040"), as in Linux's /proc/mounts, so that
+ * every line keeps its six fields. False if it does not fit.
+ */
+static bool put_field(char *buf, size_t n, size_t *len, const char *s, bool escape)
+{
+    for (; *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        bool esc = escape && (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\\');
+        if (*len + (esc ? 4 : 1) >= n)
+            return false;
+        if (esc) {
+            buf[(*len)++] = '\\';
+            buf[(*len)++] = (char)('0' + (ch >> 6));
+            buf[(*len)++] = (char)('0' + ((ch >> 3) & 7));
+            buf[(*len)++] = (char)('0' + (ch & 7));
+        } else {
+            buf[(*len)++] = (char)ch;
+        }
+    }
+    return true;
+}
+
 size_t vfs_mounts_text(char *buf, size_t n)
 {
     struct list_node *l;
@@ -716,12 +799,18 @@ size_t vfs_mounts_text(char *buf, size_t n)
 
     list_for_each(l, &vfs.mounts) {
         struct mount *m = list_entry(l, struct mount, link);
-        int k = ksnprintf(buf + len, n - len, "%s %s %s %s 0 0\n", m->source, m->path,
-                         m->type->name, m->flags & ANYK_MS_RDONLY ? "ro" : "rw");
-        if (k < 0 || (size_t)k >= n - len)
+        size_t start = len;
+        if (!put_field(buf, n, &len, m->source, true) || !put_field(buf, n, &len, " ", false) ||
+            !put_field(buf, n, &len, m->path, true) || !put_field(buf, n, &len, " ", false) ||
+            !put_field(buf, n, &len, m->type->name, true) ||
+            !put_field(buf, n, &len, m->flags & ANYK_MS_RDONLY ? " ro 0 0\n" : " rw 0 0\n",
+                       false)) {
+            len = start;
             break;
-        len += (size_t)k;
+        }
     }
+    if (len < n)
+        buf[len] = '\0';
     return len;
 }
 

@@ -4,6 +4,7 @@
 #   scripts/deps.sh check    the above, plus clang (second compiler), perl (prove, the
 #                            TAP runner), python3 (drives the console through a pty),
 #                            bsdextrautils (hexdump, an oracle for the hexdump tool),
+#                            cpio (GNU cpio, the oracle of tests/unit/cpio_test.c),
 #                            e2fsprogs (mke2fs, e2fsck, debugfs: the ext2 oracles) and
 #                            libclang-rt-14-dev (libFuzzer, for make fuzz)
 #   scripts/deps.sh bench    the build packages
@@ -12,7 +13,7 @@ set -eu
 build_pkgs="make gcc libc6-dev binutils"
 case "${1:-build}" in
 build | bench) want=$build_pkgs ;;
-check) want="$build_pkgs clang libclang-rt-14-dev perl python3 bsdextrautils e2fsprogs" ;;
+check) want="$build_pkgs clang libclang-rt-14-dev perl python3 bsdextrautils cpio e2fsprogs" ;;
 *)
     echo "usage: scripts/deps.sh build|check|bench" >&2
     exit 2

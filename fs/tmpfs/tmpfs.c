@@ -184,6 +184,10 @@ static void dir_remove(struct tnode *dir, struct tdirent *e)
     while (*pp != e)
         pp = &(*pp)->hnext;
     *pp = e->hnext;
+    if (d->resume == e)
+        d->resume = e->order.next != &d->entries
+                        ? list_entry(e->order.next, struct tdirent, order)
+                        : NULL;
     list_del(&e->order);
     d->count--;
     dir->mtime = dir->ctime = now();
@@ -227,7 +231,12 @@ static int make(struct vnode *dvn, const char *name, size_t len, uint32_t mode,
         memcpy(t->u.target, target, n + 1);
         t->size = (int64_t)n;
     }
-    if ((r = dir_add(dir, name, len, t)) < 0 || (r = tnode_vnode(dvn->mnt, t, out)) < 0) {
+    if ((r = dir_add(dir, name, len, t)) < 0) {
+        tnode_free(t);
+        return r;
+    }
+    if ((r = tnode_vnode(dvn->mnt, t, out)) < 0) {
+        dir_remove(dir, dir_find(&dir->u.dir, name, len)); /* no name left on a freed inode */
         tnode_free(t);
         return r;
     }
@@ -315,7 +324,8 @@ static int t_rename(struct vnode *fdvn, const char *fname, size_t flen, struct v
     struct tdirent *dst = dir_find(&tdir->u.dir, tname, tlen);
     int r;
 
-    if (!src)
+    /* A removed directory takes no entries (as in make): the moved inode would be lost. */
+    if (!src || fdir->nlink == 0 || tdir->nlink == 0)
         return -ENOENT;
     t = src->node;
     if (dst) {
@@ -390,8 +400,8 @@ static int t_getattr(struct vnode *vn, struct anyk_stat *st)
     st->st_gid = t->gid;
     st->st_size = is_dir(t) ? (int64_t)(t->u.dir.count + 2) * 20 : t->size;
     st->st_blksize = PAGE_SIZE;
-    st->st_blocks = is_reg(t) ? (int64_t)(t->u.data.pages + t->u.data.nodes) * (PAGE_SIZE / 512)
-                              : 0;
+    /* Data pages only, as Linux's tmpfs counts (not the radix tree's interior pages). */
+    st->st_blocks = is_reg(t) ? (int64_t)t->u.data.pages * (PAGE_SIZE / 512) : 0;
     st->st_atim = t->atime;
     st->st_mtim = t->mtime;
     st->st_ctim = t->ctime;
@@ -440,8 +450,11 @@ static unsigned dtype(const struct tnode *t)
 static int t_readdir(struct vnode *vn, int64_t *off, vfs_filldir_fn fill, void *ctx)
 {
     struct tnode *dir = T(vn);
+    struct tdir *d = &dir->u.dir;
     struct list_node *n;
 
+    if (dir->nlink == 0)
+        return -ENOENT; /* removed (Linux: ENOENT); its parent may be freed already */
     if (*off == 0) {
         if (fill(ctx, ".", 1, dir->ino, ANYK_DT_DIR, 1))
             return 0;
@@ -452,15 +465,24 @@ static int t_readdir(struct vnode *vn, int64_t *off, vfs_filldir_fn fill, void *
             return 0;
         *off = FIRST_COOKIE;
     }
-    /* Entries in cookie order, starting at the first whose cookie is >= *off. */
-    list_for_each(n, &dir->u.dir.entries) {
+    /*
+     * Entries in cookie order, starting at the first whose cookie is >= *off:
+     * where the last call stopped if *off is that position (a listing is then
+     * linear, not quadratic, in the number of entries), else from the start.
+     */
+    n = d->resume && d->resume_off == *off ? &d->resume->order : d->entries.next;
+    for (; n != &d->entries; n = n->next) {
         struct tdirent *e = list_entry(n, struct tdirent, order);
         if ((int64_t)e->cookie < *off)
             continue;
-        if (fill(ctx, e->name, e->len, e->node->ino, dtype(e->node), (int64_t)e->cookie + 1))
+        if (fill(ctx, e->name, e->len, e->node->ino, dtype(e->node), (int64_t)e->cookie + 1)) {
+            d->resume = e;
+            d->resume_off = *off;
             return 0;
+        }
         *off = (int64_t)e->cookie + 1;
     }
+    d->resume = NULL;
     return 0;
 }
 
@@ -520,6 +542,7 @@ static void free_tree(struct tnode *dir)
 {
     struct list_node *n;
 
+    dir->u.dir.resume = NULL;
     while ((n = list_pop_head(&dir->u.dir.entries))) {
         struct tdirent *e = list_entry(n, struct tdirent, order);
         struct tnode *t = e->node;

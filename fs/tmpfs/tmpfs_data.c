@@ -41,6 +41,10 @@ static void **slot(struct tdata *d, uint64_t idx, bool create)
             return NULL;
         if (d->height == MAX_HEIGHT)
             return NULL;
+        if (!d->root) {
+            d->height++; /* an empty tree grows without nodes full of NULLs */
+            continue;
+        }
         void **top = node_new();
         if (!top)
             return NULL;
@@ -49,8 +53,11 @@ static void **slot(struct tdata *d, uint64_t idx, bool create)
         d->height++;
         d->nodes++;
     }
-    if (!d->root)
-        return NULL;
+    if (!d->root) {
+        if (!create || !(d->root = node_new()))
+            return NULL;
+        d->nodes++;
+    }
     node = d->root;
     for (unsigned h = d->height; h > 1; h--) {
         unsigned i = (unsigned)(idx >> (FANOUT_SHIFT * (h - 1))) & (FANOUT - 1);

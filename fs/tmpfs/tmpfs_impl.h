@@ -40,6 +40,13 @@ struct tdir {
     struct list_node entries;   /* by cookie */
     uint64_t next_cookie;
     struct tnode *parent;
+    /*
+     * Where the last getdents stopped, so the next one resumes in O(1): resume
+     * is the first entry whose cookie is >= resume_off (every entry before it
+     * in the list has a smaller cookie), or NULL for no hint.
+     */
+    struct tdirent *resume;
+    int64_t resume_off;
 };
 
 struct tnode {
