@@ -49,7 +49,7 @@ struct copy {
     double start, last;
 };
 
-/* ---- progress ------------------------------------------------------------------------ */
+/* ---- progress ---------------------------------------------------------------------- */
 
 static double now_s(void)
 {
@@ -123,7 +123,7 @@ static uint64_t image_size(const char *kpath, bool recursive)
     return sum;
 }
 
-/* ---- helpers --------------------------------------------------------------------------- */
+/* ---- helpers ----------------------------------------------------------------------- */
 
 static void failed(struct copy *cp)
 {
@@ -283,7 +283,7 @@ static bool merge_name(const char *name)
     return !strcmp(name, "/") || !strcmp(name, ".") || !strcmp(name, "..");
 }
 
-/* ---- put: host -> image ------------------------------------------------------------------ */
+/* ---- put: host -> image ------------------------------------------------------------ */
 
 static void put_one(struct copy *cp, const char *hpath, const char *kpath, const struct stat *hs,
                     bool top);
@@ -465,7 +465,7 @@ static void put_one(struct copy *cp, const char *hpath, const char *kpath, const
     }
 }
 
-/* ---- get: image -> host ---------------------------------------------------------------- */
+/* ---- get: image -> host ------------------------------------------------------------ */
 
 static void get_one(struct copy *cp, const char *kpath, const char *hpath,
                     const struct anyk_stat *ks, bool top);
@@ -662,7 +662,7 @@ static void get_one(struct copy *cp, const char *kpath, const char *hpath,
     }
 }
 
-/* ---- the commands ---------------------------------------------------------------------- */
+/* ---- the commands ------------------------------------------------------------------ */
 
 static int copy_init(struct copy *cp, const char *verb, const struct cmd *c)
 {

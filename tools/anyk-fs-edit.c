@@ -23,7 +23,7 @@ static uint32_t host_umask(void)
     return (uint32_t)m;
 }
 
-/* ---- mkdir -------------------------------------------------------------------------- */
+/* ---- mkdir ------------------------------------------------------------------------- */
 
 static int make_dir(const char *ipath, const char *kpath, uint32_t mode)
 {
@@ -92,7 +92,7 @@ int afs_mkdir(struct cmd *c)
     return status;
 }
 
-/* ---- rm ------------------------------------------------------------------------------------- */
+/* ---- rm ---------------------------------------------------------------------------- */
 
 static int remove_tree(const char *kpath)
 {
@@ -155,7 +155,7 @@ int afs_rm(struct cmd *c)
     return status;
 }
 
-/* ---- mv, ln ------------------------------------------------------------------------------------ */
+/* ---- mv, ln ------------------------------------------------------------------------ */
 
 /*
  * Where an operation on SRC with destination DST lands: DST/basename(SRC) if
@@ -192,8 +192,7 @@ int afs_mv(struct cmd *c)
         if ((r = afs_resolve(src, false, ksrc)) < 0 || (r = afs.k->lstat(ksrc, &st)) < 0)
             status = afs_errno(r, "cannot stat '%s'", src);
         else if ((r = destination(src, dst, kdst)) < 0 || (r = afs.k->rename(ksrc, kdst)) < 0)
-            status = afs_errno(r, "cannot move '%s' to '%s'", src, r == -ENAMETOOLONG ? dst
-                               : afs_ipath(kdst));
+            status = afs_errno(r, "cannot move '%s' to '%s'", src, dst);
     }
     return status;
 }
@@ -228,7 +227,7 @@ int afs_ln(struct cmd *c)
     return 0;
 }
 
-/* ---- chmod ---------------------------------------------------------------------------------- */
+/* ---- chmod ------------------------------------------------------------------------- */
 
 int afs_chmod(struct cmd *c)
 {

@@ -21,7 +21,7 @@
 
 #include "tools/anyk-fs.h"
 
-/* ---- formatting helpers ------------------------------------------------------------- */
+/* ---- formatting helpers ------------------------------------------------------------ */
 
 static char type_char(uint32_t mode)
 {
@@ -75,7 +75,7 @@ static long read_link(const char *kpath, char *buf, size_t n)
     return r;
 }
 
-/* ---- ls --------------------------------------------------------------------------------- */
+/* ---- ls ---------------------------------------------------------------------------- */
 
 struct ls_ent {
     const char *name;          /* as shown */
@@ -272,7 +272,7 @@ int afs_ls(struct cmd *c)
     return status;
 }
 
-/* ---- cat ---------------------------------------------------------------------------------- */
+/* ---- cat --------------------------------------------------------------------------- */
 
 int afs_cat(struct cmd *c)
 {
@@ -309,7 +309,7 @@ int afs_cat(struct cmd *c)
     return status;
 }
 
-/* ---- stat ---------------------------------------------------------------------------------- */
+/* ---- stat -------------------------------------------------------------------------- */
 
 /* A name as GNU stat shows it: bare if it is plain, else in single quotes. */
 static void put_quoted(const char *s)
@@ -402,7 +402,7 @@ int afs_stat(struct cmd *c)
     return status;
 }
 
-/* ---- tree ------------------------------------------------------------------------------------ */
+/* ---- tree -------------------------------------------------------------------------- */
 
 struct tree {
     bool all, utf8;
@@ -478,7 +478,7 @@ int afs_tree(struct cmd *c)
     return t.status;
 }
 
-/* ---- df ------------------------------------------------------------------------------------ */
+/* ---- df ---------------------------------------------------------------------------- */
 
 /* Bytes in 1K blocks, rounded up as GNU df does. */
 static unsigned long long kib(uint64_t blocks, int64_t bsize)

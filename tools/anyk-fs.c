@@ -85,11 +85,13 @@ static void usage(FILE *f)
             AFS_FSTYPE, AFS_FSTYPE);
 }
 
-static int __attribute__((format(printf, 1, 2))) usage_error(const char *fmt, ...)
+/* "anyk-fs: [CMD: ]MESSAGE" and where to read more; returns the usage status 2. */
+static int __attribute__((format(printf, 2, 3)))
+cmd_usage(const char *cmd, const char *fmt, ...)
 {
     va_list ap;
 
-    fputs("anyk-fs: ", stderr);
+    fprintf(stderr, "anyk-fs: %s%s", cmd ? cmd : "", cmd ? ": " : "");
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
     va_end(ap);
@@ -108,7 +110,7 @@ static int parse_cmd(int argc, char **argv, struct cmd *c, const struct cmd_def 
         if (!strcmp(argv[0], cmds[i].name))
             d = &cmds[i];
     if (!d)
-        return usage_error("unknown command '%s'", argv[0]);
+        return cmd_usage(NULL, "unknown command '%s'", argv[0]);
     memset(c, 0, sizeof(*c));
     c->name = d->name;
     snprintf(optstr, sizeof(optstr), ":%s", d->opts);
@@ -117,13 +119,11 @@ static int parse_cmd(int argc, char **argv, struct cmd *c, const struct cmd_def 
     while ((ch = getopt(argc, argv, optstr)) != -1) {
         if (ch == '?') {
             char o[2] = { (char)optopt, 0 };
-            fprintf(stderr, "anyk-fs: %s: ", d->name);
-            return usage_error("invalid option -- '%s'", o);
+            return cmd_usage(d->name, "invalid option -- '%s'", o);
         }
         if (ch == ':') {
             char o[2] = { (char)optopt, 0 };
-            fprintf(stderr, "anyk-fs: %s: ", d->name);
-            return usage_error("option requires an argument -- '%s'", o);
+            return cmd_usage(d->name, "option requires an argument -- '%s'", o);
         }
         if (ch == 'm')
             c->optarg_m = optarg;
@@ -135,20 +135,17 @@ static int parse_cmd(int argc, char **argv, struct cmd *c, const struct cmd_def 
     c->args = argv + optind;
     c->nargs = argc - optind;
     if (c->nargs < d->min_args) {
-        fprintf(stderr, "anyk-fs: %s: ", d->name);
-        return usage_error("%s", c->nargs ? "missing destination operand" : "missing operand");
+        return cmd_usage(d->name, "%s",
+                         c->nargs ? "missing destination operand" : "missing operand");
     }
     if (d->max_args >= 0 && c->nargs > d->max_args) {
-        fprintf(stderr, "anyk-fs: %s: ", d->name);
-        return usage_error("extra operand '%s'", c->args[d->max_args]);
+        return cmd_usage(d->name, "extra operand '%s'", c->args[d->max_args]);
     }
     if (c->optarg_m && afs_parse_mode(c->optarg_m) < 0) {
-        fprintf(stderr, "anyk-fs: %s: ", d->name);
-        return usage_error("invalid mode '%s' (give it in octal)", c->optarg_m);
+        return cmd_usage(d->name, "invalid mode '%s' (give it in octal)", c->optarg_m);
     }
     if (!strcmp(d->name, "chmod") && afs_parse_mode(c->args[0]) < 0) {
-        fprintf(stderr, "anyk-fs: chmod: ");
-        return usage_error("invalid mode '%s' (give it in octal)", c->args[0]);
+        return cmd_usage("chmod", "invalid mode '%s' (give it in octal)", c->args[0]);
     }
     *def = d;
     return 0;
@@ -244,14 +241,14 @@ int main(int argc, char **argv)
             i++;
             break;
         } else {
-            return usage_error("unknown option '%s'", argv[i]);
+            return cmd_usage(NULL, "unknown option '%s'", argv[i]);
         }
     }
     if (i >= argc)
-        return usage_error("%s", "missing image operand");
+        return cmd_usage(NULL, "missing image operand");
     afs.image = argv[i++];
     if (i >= argc)
-        return usage_error("missing command after '%s'", afs.image);
+        return cmd_usage(NULL, "missing command after '%s'", afs.image);
 
     /* Split at ';' words and parse every command before anything is opened. */
     while (i < argc) {
@@ -260,7 +257,7 @@ int main(int argc, char **argv)
             i++;
         if (i > start) {
             if (ncmd == CMDS_MAX)
-                return usage_error("%s", "too many commands");
+                return cmd_usage(NULL, "too many commands");
             argv[i < argc ? i : argc] = NULL;
             if ((r = parse_cmd(i - start, argv + start, &cmdv[ncmd], &defs[ncmd])) != 0)
                 return r;
@@ -270,7 +267,7 @@ int main(int argc, char **argv)
         i++;
     }
     if (ncmd == 0)
-        return usage_error("missing command after '%s'", afs.image);
+        return cmd_usage(NULL, "missing command after '%s'", afs.image);
 
     if (check_image(afs.image, writes))
         return 1;
