@@ -161,11 +161,17 @@ static int check_image(const char *path, bool writes)
     struct stat st;
     int fd = open(path, (writes ? O_RDWR : O_RDONLY) | O_CLOEXEC);
 
-    if (fd < 0 && errno == EISDIR)
-        return afs_err("cannot open '%s': Is a directory", path);
-    if (fd < 0)
-        return afs_errno(-errno, "cannot open '%s'", path);
-    if (fstat(fd, &st) < 0 || (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode))) {
+    if (fd < 0 || fstat(fd, &st) < 0) {
+        int e = errno;
+        if (fd >= 0)
+            close(fd);
+        return afs_errno(-e, "cannot open '%s'", path);
+    }
+    if (S_ISDIR(st.st_mode)) {
+        close(fd);
+        return afs_errno(-EISDIR, "cannot open '%s'", path);
+    }
+    if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode)) {
         close(fd);
         return afs_err("cannot open '%s': not a regular file or a block device", path);
     }
