@@ -273,6 +273,7 @@ int afs_readdir(const char *kpath, bool dots, struct afs_dir *d)
         afs_dir_free(d);
         return r;
     }
-    qsort(d->ent, d->n, sizeof(*d->ent), by_name);
+    if (d->n)
+        qsort(d->ent, d->n, sizeof(*d->ent), by_name);
     return 0;
 }

@@ -1,7 +1,7 @@
 /*
  * anyk-fs.c - work inside an ext2 image without root, through anyk's own driver.
  *
- *   anyk-fs [-t TYPE] IMAGE COMMAND [ARGS...] [';' COMMAND [ARGS...]]...
+ *   anyk-fs [-v] [-t TYPE] IMAGE COMMAND [ARGS...] [';' COMMAND [ARGS...]]...
  *
  * Boots the kernel in this process (libanyk.a) with IMAGE as /dev/blk0 -
  * read-only when every command only reads - mounts it on AFS_MNT in the
@@ -10,7 +10,10 @@
  * status of the commands (0 ok, 1 failure, 2 usage; 130 when interrupted).
  *
  * Every command line is parsed before the kernel boots, so a usage error
- * never opens the image. This file owns the session and the command table;
+ * never opens the image. The kernel's console is kept silent: when a mount
+ * or a command fails, what the kernel logged meanwhile (the driver's reason:
+ * a bad superblock, an unsupported feature, a damaged inode) is shown after
+ * anyk-fs's own message; -v shows the kernel's warnings as they come. This file owns the session and the command table;
  * the commands live in anyk-fs-copy.c, anyk-fs-show.c and anyk-fs-edit.c.
  */
 #define _GNU_SOURCE
@@ -58,7 +61,7 @@ static const struct cmd_def cmds[] = {
 static void usage(FILE *f)
 {
     fprintf(f,
-            "Usage: anyk-fs [-t TYPE] IMAGE COMMAND [ARGS...] [';' COMMAND [ARGS...]]...\n"
+            "Usage: anyk-fs [-v] [-t TYPE] IMAGE COMMAND [ARGS...] [';' COMMAND [ARGS...]]...\n"
             "Work inside a file system image without root, through anyk's own %s driver.\n"
             "Paths inside the image start at its root (relative ones too).\n"
             "\n"
@@ -81,6 +84,8 @@ static void usage(FILE *f)
             "\n"
             "Several commands may run on one boot, separated by a ';' argument (quote it).\n"
             "  -t TYPE   the image's file system type (default %s)\n"
+            "  -v        show the kernel's warnings as they come (by default they are shown\n"
+            "            only to explain a failure)\n"
             "Exit status: 0 if all went well, 1 if something failed, 2 for bad usage.\n",
             AFS_FSTYPE, AFS_FSTYPE);
 }
@@ -190,21 +195,87 @@ static int check_image(const char *path, bool writes)
     return 0;
 }
 
+/* ---- the kernel's log ------------------------------------------------------------ */
+
+static struct {
+    bool verbose;              /* -v: the kernel's console shows its warnings itself */
+    uint64_t seq;              /* the first record not yet looked at */
+    char buf[64 * 1024];
+} klog;
+
+/*
+ * The records logged since the last call, each without its "[time] " stamp
+ * (NUL-separated in klog.buf); returns how many. Records that do not fit are
+ * dropped: only the last ones tell why something failed.
+ */
+static int klog_news(void)
+{
+    static char raw[sizeof(klog.buf)];
+    size_t len = 0, out = 0;
+    char *line, *save;
+    long n;
+    int count = 0;
+
+    /* Whole records come back; far more than a buffer's worth means a flood: keep the end. */
+    while ((n = afs.k->klog_read(&klog.seq, raw + len, sizeof(raw) - 1 - len)) > 0)
+        if ((len += (size_t)n) > sizeof(raw) / 2)
+            len = 0;
+    raw[len] = '\0';
+    for (line = strtok_r(raw, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        char *text = line[0] == '[' && strstr(line, "] ") ? strstr(line, "] ") + 2 : line;
+        size_t l = strlen(text);
+
+        memcpy(klog.buf + out, text, l + 1);
+        out += l + 1;
+        count++;
+    }
+    return count;
+}
+
+static const char *klog_last(int count)
+{
+    const char *p = klog.buf;
+
+    for (int i = 1; i < count; i++)
+        p += strlen(p) + 1;
+    return count ? p : "";
+}
+
+/* After a failure: what the kernel said about it, unless it said so on the console. */
+static void klog_relay(void)
+{
+    int n = klog_news();
+
+    if (!klog.verbose)
+        for (const char *p = klog.buf; n--; p += strlen(p) + 1)
+            fprintf(stderr, "anyk-fs: kernel: %s\n", p);
+}
+
 static int mount_image(bool writes)
 {
+    char why[600] = "";
     int r;
 
     afs.k->umask(0);
     if ((r = afs.k->mkdir(AFS_MNT, 0755)) < 0 && r != -EEXIST)
         return afs_errno(r, "cannot make the mount point %s in the kernel", AFS_MNT);
+    klog_news();
     r = afs.k->mount("/dev/blk0", AFS_MNT, afs.fstype, writes ? 0 : ANYK_MS_RDONLY, NULL);
+    if (r < 0 && !klog.verbose) {
+        int n = klog_news();
+        if (n)
+            snprintf(why, sizeof(why), " (%.500s)", klog_last(n));
+    }
     if (r == -ENODEV)
         return afs_err("cannot mount '%s': unknown file system type '%s' (this anyk has no "
                        "such driver)", afs.image, afs.fstype);
     if (r == -EINVAL)
-        return afs_err("cannot mount '%s': not an %s file system", afs.image, afs.fstype);
+        return afs_err("cannot mount '%s': not an %s file system%s", afs.image, afs.fstype,
+                       why);
     if (r < 0)
-        return afs_errno(r, "cannot mount '%s' as %s", afs.image, afs.fstype);
+        return afs_err("cannot mount '%s' as %s: %s%s", afs.image, afs.fstype, strerror(-r),
+                       why);
+    klog_news();    /* "mounted ..." and its like */
     return 0;
 }
 
@@ -240,6 +311,9 @@ int main(int argc, char **argv)
         if (!strcmp(argv[i], "--help")) {
             usage(stdout);
             return 0;
+        } else if (!strcmp(argv[i], "-v")) {
+            klog.verbose = true;
+            i++;
         } else if (!strcmp(argv[i], "-t") && i + 1 < argc) {
             afs.fstype = argv[i + 1];
             i += 2;
@@ -277,7 +351,8 @@ int main(int argc, char **argv)
 
     if (check_image(afs.image, writes))
         return 1;
-    cfg.cmdline = "quiet";
+    /* Silent but for a panic; -v: warnings and errors as they come, as "quiet" does. */
+    cfg.cmdline = klog.verbose ? "quiet" : "loglevel=2";
     cfg.disk[0].path = afs.image;
     cfg.disk[0].read_only = !writes;
     cfg.ndisks = 1;
@@ -291,6 +366,10 @@ int main(int argc, char **argv)
 
     for (i = 0; i < ncmd && !afs.interrupted; i++) {
         r = defs[i]->run(&cmdv[i]);
+        if (r)
+            klog_relay();
+        else
+            klog_news();
         if (r > status)
             status = r;
     }
@@ -303,6 +382,7 @@ int main(int argc, char **argv)
 
     if ((r = afs.k->umount(AFS_MNT)) < 0) {
         afs_errno(r, "cannot unmount '%s'", afs.image);
+        klog_relay();
         status = status ? status : 1;
     }
     if ((r = anyk_halt()) < 0) {

@@ -66,6 +66,26 @@ sums() {
     (cd "$1" && find . -type f -print0 | sort -z | xargs -0 sha256sum)
 }
 
+# check DESCRIPTION COMMAND...: ok if COMMAND succeeds; else its output as diagnostics.
+check() {
+    desc=$1
+    shift
+    if "$@" >"$TMP/check" 2>&1; then ok 0 "$desc"; else
+        ok 1 "$desc"
+        head -20 "$TMP/check" | sed 's/^/#   /'
+    fi
+}
+
+# same GOT EXPECTED DESCRIPTION: like is, for long texts; shows the first differences.
+same() {
+    printf '%s\n' "$1" >"$TMP/got"
+    printf '%s\n' "$2" >"$TMP/want"
+    if cmp -s "$TMP/got" "$TMP/want"; then ok 0 "$3"; else
+        ok 1 "$3"
+        diff "$TMP/want" "$TMP/got" | head -10 | sed 's/^/#   /'
+    fi
+}
+
 # The tree that goes in: sizes around 1 KiB blocks and the direct/indirect limits,
 # a hole, links both ways (a long "slow" target too), modes, names, old times.
 make_tree() {
@@ -142,9 +162,9 @@ is "$ERR" "anyk-fs: /../proc/meminfo: No such file or directory" \
     "'..' at the image's root stays in the image"
 is "$OUT" "$(printf 'hello\nhello\nsrc\nx')" \
     "absolute and relative links resolve inside the image, not the kernel's root"
-diff -r --no-dereference "$TMP/src" "$TMP/back/src" >"$TMP/diff" 2>&1
-ok $? "tmpfs: put -r then get -r gives back the same tree (diff -r)$(sed 's/^/ # /' "$TMP/diff" | head -5)"
-is "$(attrs "$TMP/back/src")" "$(attrs "$TMP/src")" \
+check "tmpfs: put -r then get -r gives back the same tree (diff -r)" \
+    diff -r --no-dereference "$TMP/src" "$TMP/back/src"
+same "$(attrs "$TMP/back/src")" "$(attrs "$TMP/src")" \
     "tmpfs: types, modes, sizes, link counts, times and link targets survive"
 is "$(stat -c %i "$TMP/back/src/hello.txt")" "$(stat -c %i "$TMP/back/src/nested/hard")" \
     "tmpfs: hard links stay linked"
@@ -170,8 +190,7 @@ fi
 is "$STATUS:$OUT" "0:lost+found" "ls / on a fresh mke2fs image shows lost+found"
 
 fsck_ok() { # fsck_ok WHEN
-    e2fsck -fn "$img" >"$TMP/fsck" 2>&1
-    ok $? "e2fsck -fn finds nothing wrong $1$(tail -5 "$TMP/fsck" | sed 's/^/ # /')"
+    check "e2fsck -fn finds nothing wrong $1" e2fsck -fn "$img"
 }
 
 afs "$img" put -r "$TMP/src" /
@@ -182,7 +201,7 @@ afs "$img" ls -lani /src
 is "$STATUS" 0 "ls -lani /src"
 got=$(printf '%s\n' "$OUT" | grep -v ' with space$' | norm_afs_ls)
 want=$(debugfs -R 'ls -l /src' "$img" 2>/dev/null | grep -v ' with space$' | norm_debugfs_ls)
-is "$got" "$want" "debugfs ls -l agrees with anyk-fs ls: inodes, modes, owners, sizes, names"
+same "$got" "$want" "debugfs ls -l agrees with anyk-fs ls: inodes, modes, owners, sizes, names"
 like "$OUT" ' rel-link -> hello\.txt$' "ls -l shows a link's target"
 want=$(printf '%s\n' "$OUT" | awk '$NF == "tool" { print $1 }')
 like "$(debugfs -R 'stat /src/tool' "$img" 2>/dev/null)" "^Inode: $want .*Mode: +04755" \
@@ -190,11 +209,10 @@ like "$(debugfs -R 'stat /src/tool' "$img" 2>/dev/null)" "^Inode: $want .*Mode: 
 mtime=$(debugfs -R 'stat /src/hello.txt' "$img" 2>/dev/null | sed -nE 's/^ *mtime: (0x[0-9a-f]+).*/\1/p')
 is "$((mtime))" "$(stat -c %Y "$TMP/src/hello.txt")" "debugfs sees the modification time put kept"
 debugfs -R "dump /src/nested/a/b/c/double-indirect $TMP/dumped" "$img" >/dev/null 2>&1
-cmp -s "$TMP/dumped" "$TMP/src/nested/a/b/c/double-indirect"
-ok $? "debugfs reads back a 5 MiB file (double indirect blocks) as written"
+check "debugfs reads back a 5 MiB file (double indirect blocks) as written" \
+    cmp "$TMP/dumped" "$TMP/src/nested/a/b/c/double-indirect"
 debugfs -R "dump /src/sparse $TMP/dumped" "$img" >/dev/null 2>&1
-cmp -s "$TMP/dumped" "$TMP/src/sparse"
-ok $? "and the sparse file"
+check "and the sparse file" cmp "$TMP/dumped" "$TMP/src/sparse"
 like "$(debugfs -R 'stat /src/slow-link' "$img" 2>/dev/null)" "Size: 107" \
     "debugfs sees the 107-byte (slow) link target"
 
@@ -202,10 +220,10 @@ before=$(sha256sum <"$img")
 rm -rf "$TMP/back" && mkdir "$TMP/back"
 afs "$img" get -r /src "$TMP/back"
 is "$STATUS:$ERR" "0:" "get -r of the tree: exit 0, nothing on stderr"
-diff -r --no-dereference "$TMP/src" "$TMP/back/src" >"$TMP/diff" 2>&1
-ok $? "get -r gives back what put -r wrote (diff -r)$(sed 's/^/ # /' "$TMP/diff" | head -5)"
-is "$(sums "$TMP/back/src")" "$(sums "$TMP/src")" "and every file's sha256 matches"
-is "$(attrs "$TMP/back/src")" "$(attrs "$TMP/src")" \
+check "get -r gives back what put -r wrote (diff -r)" \
+    diff -r --no-dereference "$TMP/src" "$TMP/back/src"
+same "$(sums "$TMP/back/src")" "$(sums "$TMP/src")" "and every file's sha256 matches"
+same "$(attrs "$TMP/back/src")" "$(attrs "$TMP/src")" \
     "types, modes, sizes, link counts, times and link targets survive the round trip"
 is "$(stat -c %i "$TMP/back/src/hello.txt")" "$(stat -c %i "$TMP/back/src/nested/hard")" \
     "hard links stay linked"
@@ -286,6 +304,6 @@ fsck_ok "after removing everything"
 afs "$TMP/zero.img" ls /
 is "$STATUS" 1 "an image that is not ext2: exit 1"
 like "$ERR" "^anyk-fs: cannot mount '$TMP/zero\.img'" "saying it cannot be mounted"
-is "$(printf '%s\n' "$ERR" | wc -l)" 1 "in one line"
+is "$(printf '%s\n' "$ERR" | wc -l)" 1 "in one line: $ERR"
 
 done_testing
