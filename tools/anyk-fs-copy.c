@@ -125,9 +125,15 @@ static uint64_t image_size(const char *kpath, bool recursive)
 
 /* ---- helpers ----------------------------------------------------------------------- */
 
-static void failed(struct copy *cp)
+/*
+ * Note a failure and go on with the next file. The copy steps return 1 after
+ * a failure (so "return failed(cp);" ends one) and 0 otherwise, but what
+ * counts in the end is cp->status.
+ */
+static int failed(struct copy *cp)
 {
     cp->status = 1;
+    return 1;
 }
 
 static const char *link_find(struct copy *cp, uint64_t dev, uint64_t ino)
@@ -285,15 +291,17 @@ static bool merge_name(const char *name)
 
 /* ---- put: host -> image ------------------------------------------------------------ */
 
-static void put_one(struct copy *cp, const char *hpath, const char *kpath, const struct stat *hs,
-                    bool top);
+static int put_one(struct copy *cp, const char *hpath, const char *kpath, const struct stat *hs,
+                   bool top);
 
-static void put_attrs(struct copy *cp, const char *kpath, const struct stat *hs)
+static int put_attrs(struct copy *cp, const char *kpath, const struct stat *hs)
 {
     struct anyk_timespec t[2] = { { hs->st_atim.tv_sec, hs->st_atim.tv_nsec },
                                   { hs->st_mtim.tv_sec, hs->st_mtim.tv_nsec } };
     int r;
 
+    if (afs.interrupted)
+        return 0;     /* a partial copy must not look like a finished one */
     /* chown before chmod: a kernel may clear set-id bits on chown. */
     if ((r = afs.k->chown(kpath, hs->st_uid, hs->st_gid)) < 0 ||
         (r = afs.k->chmod(kpath, hs->st_mode & 07777)) < 0 ||
@@ -301,10 +309,11 @@ static void put_attrs(struct copy *cp, const char *kpath, const struct stat *hs)
         afs_errno(r, "cannot preserve the attributes of '%s'", afs_ipath(kpath));
         failed(cp);
     }
+    return 0;
 }
 
-static void put_dir(struct copy *cp, const char *hpath, const char *kpath, const struct stat *hs,
-                    const struct anyk_stat *ks)
+static int put_dir(struct copy *cp, const char *hpath, const char *kpath, const struct stat *hs,
+                   const struct anyk_stat *ks)
 {
     char **names;
     size_t n = 0;
@@ -343,6 +352,7 @@ static void put_dir(struct copy *cp, const char *hpath, const char *kpath, const
     if (names)
         free_names(names, n);
     put_attrs(cp, kpath, hs);
+    return 0;
 }
 
 static int put_data(struct copy *cp, int hfd, int kfd, const struct stat *hs, const char *hpath,
@@ -370,8 +380,8 @@ static int put_data(struct copy *cp, int hfd, int kfd, const struct stat *hs, co
     return 0;
 }
 
-static void put_file(struct copy *cp, const char *hpath, const char *kpath, const struct stat *hs,
-                     const struct anyk_stat *ks, bool top)
+static int put_file(struct copy *cp, const char *hpath, const char *kpath, const struct stat *hs,
+                    const struct anyk_stat *ks, bool top)
 {
     const char *first = hs->st_nlink > 1 ? link_find(cp, hs->st_dev, hs->st_ino) : NULL;
     int hfd, kfd, r;
@@ -390,7 +400,7 @@ static void put_file(struct copy *cp, const char *hpath, const char *kpath, cons
                       afs_ipath(first));
             failed(cp);
         }
-        return;
+        return 0;
     }
     if ((hfd = open(hpath, O_RDONLY | O_CLOEXEC)) < 0) {
         afs_errno(-errno, "cannot open '%s' for reading", hpath);
@@ -402,21 +412,23 @@ static void put_file(struct copy *cp, const char *hpath, const char *kpath, cons
         afs_errno(kfd, "cannot create regular file '%s'", afs_ipath(kpath));
         return failed(cp);
     }
-    if (put_data(cp, hfd, kfd, hs, hpath, kpath))
-        failed(cp);
+    bool ok = put_data(cp, hfd, kfd, hs, hpath, kpath) == 0;
     close(hfd);
-    if ((r = afs.k->close(kfd)) < 0) {
+    if ((r = afs.k->close(kfd)) < 0 && ok) {
         afs_errno(r, "error writing '%s'", afs_ipath(kpath));
-        failed(cp);
+        ok = false;
     }
+    if (!ok)
+        return failed(cp);     /* the partial copy keeps no attributes */
     put_attrs(cp, kpath, hs);
     if (hs->st_nlink > 1)
         link_add(cp, hs->st_dev, hs->st_ino, kpath);
+    return 0;
 }
 
 /* The API has no lchown or lutimens: a link gets the kernel's owner and the time now. */
-static void put_link(struct copy *cp, const char *hpath, const char *kpath,
-                     const struct anyk_stat *ks)
+static int put_link(struct copy *cp, const char *hpath, const char *kpath,
+                    const struct anyk_stat *ks)
 {
     char target[PATH_MAX];
     ssize_t n = readlink(hpath, target, sizeof(target) - 1);
@@ -439,10 +451,11 @@ static void put_link(struct copy *cp, const char *hpath, const char *kpath,
         afs_errno(r, "cannot create symbolic link '%s'", afs_ipath(kpath));
         failed(cp);
     }
+    return 0;
 }
 
-static void put_one(struct copy *cp, const char *hpath, const char *kpath, const struct stat *hs,
-                    bool top)
+static int put_one(struct copy *cp, const char *hpath, const char *kpath, const struct stat *hs,
+                   bool top)
 {
     struct anyk_stat st;
     int r = afs.k->lstat(kpath, &st);
@@ -467,15 +480,17 @@ static void put_one(struct copy *cp, const char *hpath, const char *kpath, const
 
 /* ---- get: image -> host ------------------------------------------------------------ */
 
-static void get_one(struct copy *cp, const char *kpath, const char *hpath,
-                    const struct anyk_stat *ks, bool top);
+static int get_one(struct copy *cp, const char *kpath, const char *hpath,
+                   const struct anyk_stat *ks, bool top);
 
-static void get_attrs(struct copy *cp, const char *hpath, const struct anyk_stat *ks)
+static int get_attrs(struct copy *cp, const char *hpath, const struct anyk_stat *ks)
 {
     struct timespec t[2] = { { ks->st_atim.tv_sec, ks->st_atim.tv_nsec },
                              { ks->st_mtim.tv_sec, ks->st_mtim.tv_nsec } };
     bool link = AFS_ISLNK(ks->st_mode);
 
+    if (afs.interrupted)
+        return 0;     /* a partial copy must not look like a finished one */
     /* Owners only as root (cp -p does not complain either); chown before chmod. */
     if (cp->root && lchown(hpath, ks->st_uid, ks->st_gid) < 0) {
         afs_errno(-errno, "cannot preserve the owner of '%s'", hpath);
@@ -486,10 +501,11 @@ static void get_attrs(struct copy *cp, const char *hpath, const struct anyk_stat
         afs_errno(-errno, "cannot preserve the attributes of '%s'", hpath);
         failed(cp);
     }
+    return 0;
 }
 
-static void get_dir(struct copy *cp, const char *kpath, const char *hpath,
-                    const struct anyk_stat *ks)
+static int get_dir(struct copy *cp, const char *kpath, const char *hpath,
+                   const struct anyk_stat *ks)
 {
     struct afs_dir d;
     struct stat hs;
@@ -530,6 +546,7 @@ static void get_dir(struct copy *cp, const char *kpath, const char *hpath,
     if (r == 0)
         afs_dir_free(&d);
     get_attrs(cp, hpath, ks);
+    return 0;
 }
 
 static int get_data(struct copy *cp, int kfd, int hfd, const struct anyk_stat *ks,
@@ -555,8 +572,8 @@ static int get_data(struct copy *cp, int kfd, int hfd, const struct anyk_stat *k
     return 0;
 }
 
-static void get_file(struct copy *cp, const char *kpath, const char *hpath,
-                     const struct anyk_stat *ks, bool top)
+static int get_file(struct copy *cp, const char *kpath, const char *hpath,
+                    const struct anyk_stat *ks, bool top)
 {
     const char *first = ks->st_nlink > 1 ? link_find(cp, ks->st_dev, ks->st_ino) : NULL;
     struct stat hs;
@@ -576,7 +593,7 @@ static void get_file(struct copy *cp, const char *kpath, const char *hpath,
             afs_errno(-errno, "cannot create hard link '%s' to '%s'", hpath, first);
             failed(cp);
         }
-        return;
+        return 0;
     }
     if ((kfd = afs.k->open(kpath, ANYK_O_RDONLY, 0)) < 0) {
         afs_errno(kfd, "cannot open '%s' for reading", afs_ipath(kpath));
@@ -587,20 +604,22 @@ static void get_file(struct copy *cp, const char *kpath, const char *hpath,
         afs_errno(-errno, "cannot create regular file '%s'", hpath);
         return failed(cp);
     }
-    if (get_data(cp, kfd, hfd, ks, kpath, hpath))
-        failed(cp);
+    bool ok = get_data(cp, kfd, hfd, ks, kpath, hpath) == 0;
     afs.k->close(kfd);
-    if (close(hfd) < 0) {
+    if (close(hfd) < 0 && ok) {
         afs_errno(-errno, "error writing '%s'", hpath);
-        failed(cp);
+        ok = false;
     }
+    if (!ok)
+        return failed(cp);     /* the partial copy keeps no attributes */
     get_attrs(cp, hpath, ks);
     if (ks->st_nlink > 1)
         link_add(cp, ks->st_dev, ks->st_ino, hpath);
+    return 0;
 }
 
-static void get_link(struct copy *cp, const char *kpath, const char *hpath,
-                     const struct anyk_stat *ks)
+static int get_link(struct copy *cp, const char *kpath, const char *hpath,
+                    const struct anyk_stat *ks)
 {
     char target[AFS_PATH_MAX];
     long n = afs.k->readlink(kpath, target, sizeof(target) - 1);
@@ -626,11 +645,12 @@ static void get_link(struct copy *cp, const char *kpath, const char *hpath,
         return failed(cp);
     }
     get_attrs(cp, hpath, ks);
+    return 0;
 }
 
 /* Fifos and device nodes (devices need root on the host, as with cp). */
-static void get_special(struct copy *cp, const char *kpath, const char *hpath,
-                        const struct anyk_stat *ks)
+static int get_special(struct copy *cp, const char *kpath, const char *hpath,
+                       const struct anyk_stat *ks)
 {
     uint32_t type = AFS_TYPE(ks->st_mode);
     dev_t dev = (dev_t)ks->st_rdev;     /* Linux's encoding on both sides */
@@ -645,10 +665,11 @@ static void get_special(struct copy *cp, const char *kpath, const char *hpath,
         return failed(cp);
     }
     get_attrs(cp, hpath, ks);
+    return 0;
 }
 
-static void get_one(struct copy *cp, const char *kpath, const char *hpath,
-                    const struct anyk_stat *ks, bool top)
+static int get_one(struct copy *cp, const char *kpath, const char *hpath,
+                   const struct anyk_stat *ks, bool top)
 {
     switch (AFS_TYPE(ks->st_mode)) {
     case ANYK_S_IFDIR:
