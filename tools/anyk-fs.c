@@ -314,7 +314,9 @@ int main(int argc, char **argv)
         } else if (!strcmp(argv[i], "-v")) {
             klog.verbose = true;
             i++;
-        } else if (!strcmp(argv[i], "-t") && i + 1 < argc) {
+        } else if (!strcmp(argv[i], "-t")) {
+            if (i + 1 >= argc)
+                return cmd_usage(NULL, "option requires an argument -- 't'");
             afs.fstype = argv[i + 1];
             i += 2;
         } else if (!strcmp(argv[i], "--")) {
