@@ -73,6 +73,9 @@ LIBANYK_API := anyk_boot anyk_halt
 EXAMPLES := $(patsubst examples/%.c,$(B)/examples/%,$(wildcard examples/*.c))
 LIB_TESTS := $(patsubst tests/lib/%.c,$(B)/tests/lib/%,$(wildcard tests/lib/*_test.c))
 ANYK := $(B)/bin/anyk
+# Host tools on libanyk: anyk-fs works inside ext2 images (tools/anyk-fs*.c).
+ANYKFS := $(B)/bin/anyk-fs
+ANYKFS_OBJS := $(patsubst %.c,$(B)/%.o,$(sort $(wildcard tools/anyk-fs*.c)))
 
 # ---- programs that run on anyk ---------------------------------------------------
 # Freestanding static-PIE ELF files linked with apps/lib (crt0 + libc over api.h).
@@ -125,7 +128,7 @@ FSBENCH := $(B)/bench/fsbench
 # ---- rules -----------------------------------------------------------------------
 
 all: $(ANYK) $(B)/core.o unit $(BENCH) $(PROG_BENCH) $(FSBENCH) apps shim-apps $(LIBANYK) \
-	$(EXAMPLES) $(LIB_TESTS)
+	$(EXAMPLES) $(LIB_TESTS) $(ANYKFS)
 	@echo "built $(ANYK)"
 
 unit: $(UNIT_TESTS)
@@ -247,6 +250,11 @@ $(LIBANYK): $(B)/core.o $(POSIX_OBJS) $(B)/host/posix/lib.o
 	$(Q)rm -f $@ && $(AR) rcs $@ $(B)/lib/libanyk.o
 
 $(B)/examples/%: $(B)/examples/%.o $(LIBANYK)
+	$(say) LINK $@
+	$(Q)$(CC) $(LDFLAGS_HOST) -o $@ $^ -lpthread
+
+$(ANYKFS): $(ANYKFS_OBJS) $(LIBANYK)
+	@mkdir -p $(@D)
 	$(say) LINK $@
 	$(Q)$(CC) $(LDFLAGS_HOST) -o $@ $^ -lpthread
 
