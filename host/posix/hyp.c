@@ -359,18 +359,25 @@ static int blk_check(uint32_t i, uint64_t off, size_t len)
     return 0;
 }
 
-int hyp_blk_read(uint32_t i, uint64_t off, void *buf, size_t len)
+/* pread or pwrite of a whole, checked request; a short transfer is an I/O error. */
+static int disk_io(uint32_t i, uint64_t off, void *buf, size_t len, bool write)
 {
     char *p = buf;
 
     if (blk_check(i, off, len) < 0)
         return -EINVAL;
+    if (write && disk[i].read_only)
+        return -EROFS;
     if (disk[i].mem) {
-        memcpy(p, disk[i].mem + off, len);
+        if (write)
+            memcpy(disk[i].mem + off, p, len);
+        else
+            memcpy(p, disk[i].mem + off, len);
         return 0;
     }
     while (len) {
-        ssize_t n = pread(disk[i].fd, p, len, (off_t)off);
+        ssize_t n = write ? pwrite(disk[i].fd, p, len, (off_t)off)
+                          : pread(disk[i].fd, p, len, (off_t)off);
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0)
@@ -382,29 +389,14 @@ int hyp_blk_read(uint32_t i, uint64_t off, void *buf, size_t len)
     return 0;
 }
 
+int hyp_blk_read(uint32_t i, uint64_t off, void *buf, size_t len)
+{
+    return disk_io(i, off, buf, len, false);
+}
+
 int hyp_blk_write(uint32_t i, uint64_t off, const void *buf, size_t len)
 {
-    const char *p = buf;
-
-    if (blk_check(i, off, len) < 0)
-        return -EINVAL;
-    if (disk[i].read_only)
-        return -EROFS;
-    if (disk[i].mem) {
-        memcpy(disk[i].mem + off, p, len);
-        return 0;
-    }
-    while (len) {
-        ssize_t n = pwrite(disk[i].fd, p, len, (off_t)off);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return -EIO;
-        p += n;
-        off += (uint64_t)n;
-        len -= (size_t)n;
-    }
-    return 0;
+    return disk_io(i, off, (void *)buf, len, true);
 }
 
 int hyp_blk_flush(uint32_t i)
