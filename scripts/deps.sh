@@ -2,15 +2,16 @@
 # Install the Debian packages anyk needs for a task, if any are missing, and say which.
 #   scripts/deps.sh build    make, gcc, libc headers, binutils (ld -r, nm)
 #   scripts/deps.sh check    the above, plus clang (second compiler), perl (prove, the
-#                            TAP runner), python3 (drives the console through a pty) and
-#                            bsdextrautils (hexdump, an oracle for the hexdump tool)
+#                            TAP runner), python3 (drives the console through a pty),
+#                            bsdextrautils (hexdump, an oracle for the hexdump tool) and
+#                            e2fsprogs (mke2fs, e2fsck, debugfs: the oracles for ext2)
 #   scripts/deps.sh bench    the build packages
 set -eu
 
 build_pkgs="make gcc libc6-dev binutils"
 case "${1:-build}" in
 build | bench) want=$build_pkgs ;;
-check) want="$build_pkgs clang perl python3 bsdextrautils" ;;
+check) want="$build_pkgs clang perl python3 bsdextrautils e2fsprogs" ;;
 *)
     echo "usage: scripts/deps.sh build|check|bench" >&2
     exit 2

@@ -122,8 +122,9 @@ static bool has_extra(const struct ext2_node *n, uint32_t end)
     return n->fs->isize > EXT2_GOOD_OLD_INODE_SIZE && n->dx.i_extra_isize >= end;
 }
 
-#define EXTRA_END(field) \
-    (uint32_t)(offsetof(struct ext2_inode_extra, field) + sizeof(((struct ext2_inode_extra *)0)->field))
+#define EXTRA_END(field)                                  \
+    (uint32_t)(offsetof(struct ext2_inode_extra, field) + \
+               sizeof(((struct ext2_inode_extra *)0)->field))
 
 /* Seconds as the low 32 bits (signed, as ext2 always read them) plus 2 epoch bits in extra. */
 static void encode_time(uint32_t *base, uint32_t *extra, const struct anyk_timespec *t)
