@@ -403,6 +403,43 @@ def indexed_dirs():
     ok("Flags: 0x0" in flags, "the changed directory is no longer marked indexed", flags[:200])
 
 
+def times_and_xattrs():
+    for isz in (128, 256):
+        img = mkfs("times%d.img" % isz, 1024, isz)
+        out, st = anyk(img, "mount /dev/blk0 /mnt && echo x > /mnt/t && touch -m -d @1500000000 "
+                       "/mnt/t && touch -a -d @1400000000 /mnt/t && mkdir /mnt/d && rm -r /mnt/d "
+                       "&& umount /mnt")
+        res = debugfs(img, ["stat /t"])["stat /t"]
+        ok(st == 0 and re.search(r"mtime: 0x59682f00\b", res) and
+           re.search(r"atime: 0x53724e00\b", res), "times set by anyk, as debugfs reads them "
+           "(%d-byte inodes)" % isz, out + res)
+        fsck(img, "times, %d-byte inodes" % isz)
+    # Extended attributes (in blocks with 128-byte inodes): kept while the file changes,
+    # released with it.
+    src = os.path.join(TMP, "xattr_src")
+    os.makedirs(src)
+    for name in ("f", "g"):
+        with open(os.path.join(src, name), "w") as f:
+            f.write(name + "\n")
+    try:
+        for name in ("f", "g"):
+            os.setxattr(os.path.join(src, name), "user.test", b"v" * 100)
+    except OSError as e:
+        ok(True, "# SKIP extended attributes: the host's file system has none (%s)" % e)
+        return
+    img = mkfs("xattr.img", 1024, 128, "8M", extra=["-d", src])
+    acl = parse_stat(debugfs(img, ["stat /g"])["stat /g"])
+    before = debugfs(img, ["stat /g"])["stat /g"]
+    out, st = anyk(img, "mount /dev/blk0 /mnt && rm /mnt/f && seq 1 20000 >> /mnt/g && "
+                   "%s truncate /mnt/g 3 && umount /mnt" % FSIO)
+    after = debugfs(img, ["stat /g", "ea_list /g"])
+    acl_before = re.search(r"File ACL: (\d+)", before).group(1)
+    ok(st == 0 and ("File ACL: %s" % acl_before) in after["stat /g"] and acl_before != "0" and
+       "user.test" in after["ea_list /g"], "an extended attribute block survives writes and "
+       "truncation", out + str(after))
+    fsck(img, "extended attribute blocks kept and released")
+
+
 def sync_and_ro_options():
     img = mkfs("opts.img", 4096, 256)
     out, st = anyk(img, "mount -o sync /dev/blk0 /mnt && echo data > /mnt/f && cat /proc/mounts "
@@ -603,6 +640,7 @@ def main():
         open_unlinked_and_orphans()
         enospc()
         indexed_dirs()
+        times_and_xattrs()
         sync_and_ro_options()
         mke2fs_d()
         refusals()
