@@ -9,6 +9,7 @@
 #include <anyk/errno.h>
 #include <anyk/hyp.h>
 #include "fs/devfs/devfs.h"
+#include "fs/ext2/ext2.h"
 #include "fs/namei.h"
 #include "fs/procfs/procfs.h"
 #include "fs/tmpfs/tmpfs.h"
@@ -868,6 +869,7 @@ void vfs_init(void)
     vfs_register(&tmpfs_type);
     vfs_register(&devfs_type);
     vfs_register(&procfs_type);
+    vfs_register(&ext2_type);
     if ((r = do_mount(NULL, "rootfs", "tmpfs", 0, NULL, "/")) < 0)
         panic("vfs_init: cannot mount the root tmpfs (error %d)", -r);
     vfs.rootmnt = list_entry(vfs.mounts.next, struct mount, link);
