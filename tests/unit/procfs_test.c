@@ -29,6 +29,7 @@
 #include "kern/kernel.h"
 #include "kern/kmalloc.h"
 #include "kern/page.h"
+#include "kern/sync.h"
 #include "kern/thread.h"
 #include "kern/time.h"
 #include "tests/unit/tap.h"
@@ -256,12 +257,14 @@ static void test_mounts(void)
 /* ---- threads ------------------------------------------------------------------------------- */
 
 static volatile bool sleeper_go;
+static struct waitq sleeper_wq = WAITQ_INIT(sleeper_wq);
 
+/* Blocks until told to go: its state is "blocked" whenever main looks. */
 static void sleeper(void *arg)
 {
     (void)arg;
     while (!sleeper_go)
-        thread_sleep_ns(NSEC_PER_MSEC);
+        waitq_wait(&sleeper_wq, UINT64_MAX);
 }
 
 static bool thread_line(const char *text, struct thread *t, const char *state)
@@ -312,6 +315,7 @@ static void test_threads(void)
     vfs_open(&C, "/proc/threads", ANYK_O_RDONLY, 0, &f);
     ok(file_read(f, first, 5) == 5, "read the first 5 bytes");
     sleeper_go = true;
+    waitq_wake_all(&sleeper_wq);
     thread_join(t, NULL);
     rest = read_all(f, 7);
     file_put(f);
