@@ -597,17 +597,26 @@ def damage():
     out, st = anyk(img, "mount /dev/blk0 /mnt; cd /mnt/a/b/.. && pwd; cd /; "
                    "mv /mnt/x /mnt/a/b/x; ls /mnt/a/b; umount /mnt", binary=binary)
     no_crash(out, st, "a directory whose \"..\" is itself")
-    ok(re.search(r"inode %d: \"\.\.\" points at inode %d" % (b_ino, b_ino), out),
+    ok(re.search(r"its entry \"b\" is directory %d, whose \"\.\.\" is %d" % (b_ino, b_ino), out),
        "a directory whose \"..\" is itself: reported", out)
 
     img = copy("loop.img")
+    a_ino = parse_stat(debugfs(img, ["stat /a"])["stat /a"])["ino"]
     patch(img, block_of(img, "/a", bs) + 12, struct.pack("<I", b_ino))   # a/.. -> b, b/.. -> a
-    out, st = anyk(img, "mount /dev/blk0 /mnt; cd /mnt/a/b && pwd; cd /; mv /mnt/x /mnt/a/b/x; "
-                   "ls /mnt/a/b; umount /mnt", binary=binary)
+    out, st = anyk(img, "mount /dev/blk0 /mnt; ls /mnt/a; cd /mnt/a/b && pwd; cd /; "
+                   "mv /mnt/x /mnt/a/b/x; ls /mnt; umount /mnt", binary=binary)
     no_crash(out, st, "a loop of \"..\" entries")
-    ok(re.search(r"inode %d: its \"\.\.\" chain loops" % b_ino, out) and
-       "Structure needs cleaning" in out, "a loop of \"..\": moving a directory into it is "
-       "refused and reported", out)
+    ok(re.search(r"inode 2: its entry \"a\" is directory %d, whose \"\.\.\" is %d" %
+                 (a_ino, b_ino), out) and "Structure needs cleaning" in out,
+       "a loop of \"..\": the directory is refused and reported", out)
+
+    img = copy("cycle.img")
+    debugfs(img, ["link /a /a/b/up"], write=True)  # a name leading back up the tree
+    out, st = anyk(img, "mount /dev/blk0 /mnt; ls -R /mnt | wc -l; cd /mnt/a/b/up; "
+                   "rm -r /mnt/a; umount /mnt", binary=binary)
+    no_crash(out, st, "a directory entry leading back up the tree")
+    ok(re.search(r"its entry \"up\" is directory %d, whose \"\.\.\" is 2" % a_ino, out),
+       "a name leading back up the tree: refused, so a recursive walk ends", out)
 
     # Random damage to the metadata and directories: errors, never a crash.
     rnd = random.Random(7)
