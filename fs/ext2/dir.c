@@ -105,6 +105,10 @@ static int dir_block(struct ext2_node *dir, uint64_t lblk, struct buf **b)
     if (blk == 0)
         return ext2_corrupt(dir->fs, dir->ino, "hole in the directory at block %llu",
                             (unsigned long long)lblk);
+    /* Records get written into this block: never into the file system's own structures. */
+    if (ext2_block_is_meta(dir->fs, blk))
+        return ext2_corrupt(dir->fs, dir->ino, "directory block %llu is metadata block %u",
+                            (unsigned long long)lblk, blk);
     if ((r = bread(dir->fs->dev, blk, dir->fs->bsize, b)) < 0)
         return r;
     if ((r = check_block(dir, lblk, *b)) < 0)
@@ -115,6 +119,15 @@ static int dir_block(struct ext2_node *dir, uint64_t lblk, struct buf **b)
 static bool name_is(const struct ext2_dirent *de, const char *name, size_t len)
 {
     return de->inode && de->name_len == len && !memcmp(de->name, name, len);
+}
+
+/* A name a path can reach: no '/' and no NUL (a listing must not hand out "" or "a/b"). */
+static bool name_valid(const struct ext2_dirent *de)
+{
+    for (uint32_t i = 0; i < de->name_len; i++)
+        if (de->name[i] == '/' || de->name[i] == '\0')
+            return false;
+    return true;
 }
 
 /* A directory that changes is no longer indexed (see the top of this file). */
@@ -331,8 +344,11 @@ int ext2_dir_readdir(struct ext2_node *dir, int64_t *off, vfs_filldir_fn fill, v
             uint32_t next = o + de->rec_len;
             if (o < in)
                 continue;
-            if (de->inode && fill(ctx, de->name, de->name_len, de->inode,
-                                  dtype(fs, de->file_type), (int64_t)(base + next))) {
+            if (de->inode && !name_valid(de)) {
+                ext2_corrupt(fs, dir->ino, "directory block %llu, offset %u: a name with '/' or "
+                             "NUL; not listed", (unsigned long long)lblk, o);
+            } else if (de->inode && fill(ctx, de->name, de->name_len, de->inode,
+                                         dtype(fs, de->file_type), (int64_t)(base + next))) {
                 brelse(b);
                 return 0; /* full: this record comes first next time */
             }

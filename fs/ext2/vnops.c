@@ -52,6 +52,24 @@ static bool is_dotdot(const char *name, size_t len)
     return len == 2 && name[0] == '.' && name[1] == '.';
 }
 
+/*
+ * A directory has one name, in the directory its ".." names. Checking that on
+ * every lookup keeps a damaged image from showing a cycle (a name leading
+ * back up the tree, which a recursive walk would follow forever): every
+ * directory reached from the root by names is then reached on one path only.
+ */
+static int check_parent(struct ext2_node *dir, struct ext2_node *child, const char *name,
+                        size_t len)
+{
+    uint32_t up;
+    int r = ext2_dir_lookup(child, "..", 2, &up);
+
+    if (r == 0 && up == dir->ino)
+        return 0;
+    return ext2_corrupt(dir->fs, dir->ino, "its entry \"%.*s\" is directory %u, whose \"..\" "
+                        "is %u", (int)len, name, child->ino, r == 0 ? up : 0);
+}
+
 static int e_lookup(struct vnode *dvn, const char *name, size_t len, struct vnode **out)
 {
     struct ext2_node *dir = N(dvn), *n;
@@ -63,12 +81,14 @@ static int e_lookup(struct vnode *dvn, const char *name, size_t len, struct vnod
         r = -ENOENT; /* removed: nothing in it, and its parent may be gone */
     } else if ((r = ext2_dir_lookup(dir, name, len, &ino)) == 0 &&
                (r = ext2_iget(dir->fs, ino, 0, &n)) == 0) {
-        if (is_dotdot(name, len) && (!ext2_is_dir(n) ||
-                                     (ino == dir->ino && dir->ino != EXT2_ROOT_INO))) {
-            r = ext2_corrupt(dir->fs, dir->ino, "\"..\" points at inode %u", ino);
-        } else {
-            r = ext2_vnode(n, out);
+        if (is_dotdot(name, len)) {
+            if (!ext2_is_dir(n) || (ino == dir->ino && dir->ino != EXT2_ROOT_INO))
+                r = ext2_corrupt(dir->fs, dir->ino, "\"..\" points at inode %u", ino);
+        } else if (ext2_is_dir(n)) {
+            r = check_parent(dir, n, name, len);
         }
+        if (r == 0)
+            r = ext2_vnode(n, out);
         ext2_iput(n);
     } else if (r == -ENOENT && is_dotdot(name, len)) {
         r = ext2_corrupt(dir->fs, dir->ino, "directory without \"..\"");
