@@ -21,10 +21,12 @@
  *                + `ls -l` + umount, output to /dev/null.
  *
  * Each sample runs every job once on each side, back to back, the order swapped every
- * time; the table shows medians of NSAMPLES. Without root or loop devices the Linux
+ * time; the table shows medians of NSAMPLES. Before each put the sources are read into
+ * the page cache (the drops evict them), so neither side pays for reading them from disk. Without root or loop devices the Linux
  * column of the loop rows says n/a. Nothing fails on a number.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -44,7 +46,7 @@
 #define TREE_DIRS 100
 #define TREE_FILES 100
 #define TREE_IMG "256M"
-#define BIG_MIB 512             /* the issue asks 1 GiB; scaled to keep the table ~2 min */
+#define BIG_MIB 1024            /* the issue's 1 GiB; the table takes ~2 minutes */
 #define BIG_IMG "2G"
 #define LS_ENTRIES 10000
 #define LS_IMG "64M"
@@ -294,6 +296,41 @@ static bool make_ls_image(void)
     return mkfs(img, LS_IMG) && run(put);
 }
 
+/*
+ * Read the files under path (a file or a directory of directories of files) so that
+ * the jobs find their sources in the page cache: the drops before the get and ls rows
+ * evict them, and whichever side ran first would otherwise pay for the disk.
+ */
+static void warm(const char *path)
+{
+    static char buf[1 << 16];
+    char sub[512];
+    struct stat st;
+    DIR *d;
+    struct dirent *e;
+    int fd;
+
+    if (lstat(path, &st) < 0)
+        return;
+    if (!S_ISDIR(st.st_mode)) {
+        if ((fd = open(path, O_RDONLY)) < 0)
+            return;
+        while (read(fd, buf, sizeof(buf)) > 0)
+            ;
+        close(fd);
+        return;
+    }
+    if (!(d = opendir(path)))
+        return;
+    while ((e = readdir(d))) {
+        if (e->d_name[0] != '.') {
+            bfmt(sub, sizeof(sub), "%s/%s", path, e->d_name);
+            warm(sub);
+        }
+    }
+    closedir(d);
+}
+
 /* ---- the jobs --------------------------------------------------------------------- */
 
 /* Each returns its time in ns, or -1 if it failed. */
@@ -308,6 +345,7 @@ static double tree_anyk(void)
     wpath(tree, sizeof(tree), "tree");
     if (!mkfs(img, TREE_IMG))
         return -1;
+    warm(tree);
     t = now_ns();
     if (!run(argv))
         return -1;
@@ -318,7 +356,7 @@ static double tree_anyk(void)
 
 static double tree_debugfs(void)
 {
-    char img[300], cmds[300];
+    char img[300], cmds[300], tree[300];
     char *const argv[] = { "debugfs", "-w", "-f", cmds, img, NULL };
     double t;
 
@@ -326,6 +364,8 @@ static double tree_debugfs(void)
     wpath(cmds, sizeof(cmds), "cmds");
     if (!mkfs(img, TREE_IMG))
         return -1;
+    warm(wpath(tree, sizeof(tree), "tree"));
+    warm(cmds);
     t = now_ns();
     if (!run(argv))
         return -1;
@@ -345,6 +385,7 @@ static double put_anyk(void)
     wpath(big, sizeof(big), "big");
     if (!mkfs(img, BIG_IMG))
         return -1;
+    warm(big);
     t = now_ns();
     if (!run(argv))
         return -1;
@@ -364,6 +405,7 @@ static double put_linux(void)
     bfmt(dst, sizeof(dst), "%s/big", mnt);
     if (!mkfs(img, BIG_IMG))
         return -1;
+    warm(big);
     t = now_ns();
     if (!mount_loop(img, false))
         return -1;
@@ -476,13 +518,13 @@ static void print_notes(void)
     printf("\nMedian of %d samples each; ratio = anyk / linux (times: below 1 is better for "
            "anyk;\nMB/s: above 1 is). Scratch files in %s.\nput -r: %d files of 1-4 KiB in "
            "%d directories into a fresh %s image, `anyk-fs put -r`\nvs `debugfs -w -f CMDS` "
-           "(generated mkdir + write commands). put/get: a %d MiB file\n(scaled down from "
-           "the issue's 1 GiB to keep the run short) in a %s sparse image; put\nincludes "
-           "sync(2); get starts with the page cache dropped and reads the image its own\n"
-           "side wrote. Linux: mount -o loop, cp, umount, all inside the time. ls -l: %d "
-           "entries,\npage cache dropped, output to /dev/null. MB/s = 10^6 bytes/s.\n",
-           NSAMPLES, work, TREE_DIRS * TREE_FILES, TREE_DIRS, TREE_IMG, BIG_MIB, BIG_IMG,
-           LS_ENTRIES);
+           "(generated mkdir + write commands). put/get: a %d MiB file%s\nin a %s sparse "
+           "image; put includes sync(2); get starts with the page cache dropped\nand reads "
+           "the image its own side wrote. Linux: mount -o loop, cp, umount, all inside\nthe "
+           "time. ls -l: %d entries, page cache dropped, output to /dev/null. Sources are\n"
+           "read into the page cache before each put. MB/s = 10^6 bytes/s.\n",
+           NSAMPLES, work, TREE_DIRS * TREE_FILES, TREE_DIRS, TREE_IMG, BIG_MIB,
+           BIG_MIB < 1024 ? " (scaled down from the issue's 1 GiB)" : "", BIG_IMG, LS_ENTRIES);
     if (!loop_ok)
         printf("Linux loop rows: " NA_LOOP ".\n");
 }
