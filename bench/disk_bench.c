@@ -22,8 +22,9 @@
  *
  * Each sample runs every job once on each side, back to back, the order swapped every
  * time; the table shows medians of NSAMPLES. Before each put the sources are read into
- * the page cache (the drops evict them), so neither side pays for reading them from disk. Without root or loop devices the Linux
- * column of the loop rows says n/a. Nothing fails on a number.
+ * the page cache (the drops evict them), so neither side pays for reading them from disk.
+ * Without root or loop devices the Linux column of the loop rows says n/a. Nothing fails
+ * on a number.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
