@@ -124,11 +124,12 @@ BENCH := $(B)/bench/kern_bench
 # natively against glibc, on Linux; prog_bench runs both (bench/README.md).
 PROG_BENCH := $(B)/bench/prog_bench
 FSBENCH := $(B)/bench/fsbench
+DISK_BENCH := $(B)/bench/disk_bench
 
 # ---- rules -----------------------------------------------------------------------
 
-all: $(ANYK) $(B)/core.o unit $(BENCH) $(PROG_BENCH) $(FSBENCH) apps shim-apps $(LIBANYK) \
-	$(EXAMPLES) $(LIB_TESTS) $(ANYKFS)
+all: $(ANYK) $(B)/core.o unit $(BENCH) $(PROG_BENCH) $(FSBENCH) $(DISK_BENCH) apps shim-apps \
+	$(LIBANYK) $(EXAMPLES) $(LIB_TESTS) $(ANYKFS)
 	@echo "built $(ANYK)"
 
 unit: $(UNIT_TESTS)
@@ -277,6 +278,10 @@ $(PROG_BENCH): $(B)/bench/prog_bench.o $(B)/bench/table.o
 	$(say) LINK $@
 	$(Q)$(CC) $(LDFLAGS_HOST) -o $@ $^
 
+$(DISK_BENCH): $(B)/bench/disk_bench.o $(B)/bench/table.o
+	$(say) LINK $@
+	$(Q)$(CC) $(LDFLAGS_HOST) -o $@ $^
+
 $(FSBENCH): apps/coreutils/fsbench.c Makefile
 	@mkdir -p $(@D)
 	$(say) CC $@
@@ -308,6 +313,7 @@ bench:
 	$(MAKE) --no-print-directory -j$(NPROC) all
 	$(BENCH) $(ANYK)
 	$(PROG_BENCH) $(ANYK) $(FSBENCH) $(B)/tests/apps/true
+	$(DISK_BENCH) $(ANYKFS)
 
 clean:
 	rm -rf build

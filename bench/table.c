@@ -3,7 +3,7 @@
  *
  * Cells are padded by characters, not bytes, so "µs" lines up. Each row's
  * target is judged on the anyk median alone (target_max) or on the ratio to
- * the peer's median (target_ratio).
+ * the peer's median (target_ratio: at most; target_min_ratio: at least).
  */
 #define _GNU_SOURCE
 #include <stdarg.h>
@@ -103,7 +103,7 @@ static void print_line(const char *c0, const char *c1, const char *c2, const cha
 
 void table_print(const struct row *rows, int n)
 {
-    char a[32], p[32], r[32], t[64];
+    char a[32], p[64], r[32], t[64];
 
     printf("\n");
     print_line("", "anyk", "linux peer", "ratio", "target");
@@ -114,7 +114,9 @@ void table_print(const struct row *rows, int n)
         bool met;
 
         format(a, sizeof(a), row->unit, ma);
-        if (row->has_peer)
+        if (row->has_peer && row->peer_na)
+            bfmt(p, sizeof(p), "%s", row->peer_na);
+        else if (row->has_peer)
             format(p, sizeof(p), row->unit, mp);
         else
             bfmt(p, sizeof(p), "-");
@@ -124,11 +126,14 @@ void table_print(const struct row *rows, int n)
             bfmt(r, sizeof(r), "-");
         if (row->target_ratio)
             met = ma > 0 && mp > 0 && ma / mp <= row->target_ratio;
+        else if (row->target_min_ratio)
+            met = ma > 0 && mp > 0 && ma / mp >= row->target_min_ratio;
         else
             met = ma >= 0 && ma < row->target_max;
         if (row->target)
             bfmt(t, sizeof(t), "%s (%s)", row->target,
-                 ma < 0 || (row->target_ratio && mp < 0) ? "?" : met ? "met" : "MISSED");
+                 ma < 0 || ((row->target_ratio || row->target_min_ratio) && mp < 0) ? "?"
+                 : met ? "met" : "MISSED");
         else
             t[0] = '\0';
         print_line(row->name, a, p, r, t);

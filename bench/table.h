@@ -27,6 +27,8 @@ struct row {
     const char *target;         /* text, or NULL */
     double target_max;          /* met if the anyk median is below this */
     double target_ratio;        /* if nonzero instead: met if anyk / linux is at most this */
+    double target_min_ratio;    /* if nonzero instead: met if anyk / linux is at least this */
+    const char *peer_na;        /* if set, the peer could not run: shown in its cell */
     double anyk[TABLE_SAMPLES_MAX], peer[TABLE_SAMPLES_MAX];
     int nanyk, npeer;           /* valid samples */
 };

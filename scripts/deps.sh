@@ -7,12 +7,13 @@
 #                            cpio (GNU cpio, the oracle of tests/unit/cpio_test.c),
 #                            e2fsprogs (mke2fs, e2fsck, debugfs: the ext2 oracles) and
 #                            libclang-rt-14-dev (libFuzzer, for make fuzz)
-#   scripts/deps.sh bench    the build packages
+#   scripts/deps.sh bench    the build packages, plus e2fsprogs (mke2fs, debugfs: disk_bench)
 set -eu
 
 build_pkgs="make gcc libc6-dev binutils"
 case "${1:-build}" in
-build | bench) want=$build_pkgs ;;
+build) want=$build_pkgs ;;
+bench) want="$build_pkgs e2fsprogs" ;;
 check) want="$build_pkgs clang libclang-rt-14-dev perl python3 bsdextrautils cpio e2fsprogs" ;;
 *)
     echo "usage: scripts/deps.sh build|check|bench" >&2
