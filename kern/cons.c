@@ -25,6 +25,7 @@ static struct {
     bool eof;           /* the host reported the end of input */
     bool skip_lf;       /* a CR ended the last line; swallow a following LF */
     bool intr;          /* a Ctrl-C arrived that no line reader has seen yet */
+    unsigned line_readers; /* threads inside cons_read_line */
     char in[CONS_IN_MAX];
     size_t head, len;   /* unread input: in[head .. head+len) modulo CONS_IN_MAX */
     struct waitq readers;
@@ -50,7 +51,7 @@ static void take(const char *b, size_t n)
         if (cons.tty && (cons.lflag & ANYK_ISIG) && c == CTRL('C')) {
             cons.len = 0;
             /* Cancels a line being read now; a program running meanwhile just gets SIGINT. */
-            cons.intr = !waitq_empty(&cons.readers);
+            cons.intr = cons.line_readers > 0;
             echo("^C", 2);
             if (task_fg_pgid() > 0)
                 task_signal_group(task_fg_pgid(), ANYK_SIGINT);
@@ -185,7 +186,19 @@ static void echo(const char *s, size_t n)
         hyp_cons_write(s, n);
 }
 
+static long read_line(char *buf, size_t cap);
+
 long cons_read_line(char *buf, size_t cap)
+{
+    long r;
+
+    cons.line_readers++;
+    r = read_line(buf, cap);
+    cons.line_readers--;
+    return r;
+}
+
+static long read_line(char *buf, size_t cap)
 {
     size_t len = 0;
 
