@@ -4,15 +4,18 @@
 #   scripts/deps.sh check    the above, plus clang (second compiler), perl (prove, the
 #                            TAP runner), python3 (drives the console through a pty),
 #                            bsdextrautils (hexdump, an oracle for the hexdump tool),
-#                            e2fsprogs (mke2fs, e2fsck, debugfs: the ext2 oracles) and
-#                            libclang-rt-14-dev (libFuzzer, for make fuzz)
+#                            e2fsprogs (mke2fs, e2fsck, debugfs: the ext2 oracles),
+#                            libclang-rt-14-dev (libFuzzer, for make fuzz), and the
+#                            network oracles: iproute2 (ip netns, ip tuntap), iputils-ping,
+#                            netcat-openbsd and curl (Linux's own tools as the peer)
 #   scripts/deps.sh bench    the build packages
 set -eu
 
 build_pkgs="make gcc libc6-dev binutils"
 case "${1:-build}" in
 build | bench) want=$build_pkgs ;;
-check) want="$build_pkgs clang libclang-rt-14-dev perl python3 bsdextrautils e2fsprogs" ;;
+check) want="$build_pkgs clang libclang-rt-14-dev perl python3 bsdextrautils e2fsprogs
+    iproute2 iputils-ping netcat-openbsd curl" ;;
 *)
     echo "usage: scripts/deps.sh build|check|bench" >&2
     exit 2
