@@ -110,7 +110,7 @@ SHIM_OBJS := $(B)/tests/apps/linux_shim.o $(B)/tests/apps/linux_shim_entry.o
 SHIM_LDFLAGS := -nostdlib -static -Wl,-e,__shim_entry -Wl,-z,noexecstack \
 	-Wl,--build-id=none
 SHIM_TOOLS := $(patsubst apps/coreutils/%.c,$(B)/tests/apps/%,$(TOOL_SRCS))
-SHIM_APPS := $(B)/tests/apps/libc_test $(if $(SH_SRCS),$(B)/tests/apps/sh) $(SHIM_TOOLS)
+SHIM_APPS := $(B)/tests/apps/libc_test $(B)/tests/apps/socket_test $(if $(SH_SRCS),$(B)/tests/apps/sh) $(SHIM_TOOLS)
 
 # ---- tests and benchmarks --------------------------------------------------------
 
@@ -176,6 +176,10 @@ $(ROOTFS)/bin/%: $(B)/apps/bin/%
 apps: $(APPS)
 
 $(B)/tests/apps/libc_test: $(B)/tests/apps/libc_test.o $(SHIM_OBJS) $(LIBC)
+	$(say) LINK $@
+	$(Q)$(CC) $(SHIM_LDFLAGS) -o $@ $^ -lgcc
+
+$(B)/tests/apps/socket_test: $(B)/tests/apps/socket_test.o $(SHIM_OBJS) $(LIBC)
 	$(say) LINK $@
 	$(Q)$(CC) $(SHIM_LDFLAGS) -o $@ $^ -lgcc
 

@@ -26,6 +26,7 @@ struct udp_pcb {
     uint32_t laddr, raddr;
     uint16_t lport, rport;
     bool bound_addr;            /* laddr was bound explicitly (connect must not change it) */
+    bool bound_port;            /* lport was bound explicitly (not 0): kept on disconnect */
 };
 
 #define UDP_COUNTERS(X) X(in_datagrams) X(in_errors) X(in_bad_length) X(in_bad_checksum) \
@@ -105,6 +106,7 @@ static int udp_bind(struct socket *so, const struct sock_addr *a)
         if (port_in_use(pcb, a->addr, a->port))
             return -EADDRINUSE;
         pcb->lport = a->port;
+        pcb->bound_port = true;
     } else {
         int r = pick_port(pcb, a->addr);
         if (r < 0)
@@ -122,10 +124,13 @@ static int udp_connect(struct socket *so, const struct sock_addr *a)
     int r;
 
     if (!a) {
+        /* As Linux: what connect or an automatic bind chose is forgotten. */
         pcb->raddr = 0;
         pcb->rport = 0;
         if (!pcb->bound_addr)
             pcb->laddr = 0;
+        if (!pcb->bound_port)
+            pcb->lport = 0;
         return 0;
     }
     if ((r = ipv4_route(a->addr, &src, NULL)) < 0)
