@@ -57,16 +57,17 @@ LDFLAGS_HOST := $(SANFLAGS)
 ARCH_SRCS := arch/x86_64/switch.S arch/x86_64/frame.c arch/x86_64/string.c
 KERN_SRCS := kern/exec.c kern/init.c kern/kexec.c kern/syscall.c kern/task.c kern/main.c kern/printk.c kern/panic.c kern/time.c kern/page.c \
 	kern/kmalloc.c kern/thread.c kern/sync.c kern/timer.c kern/idle.c kern/cons.c \
-	kern/monitor.c
+	kern/monitor.c kern/syscall_net.c
 LIB_SRCS := lib/string.c lib/fmt.c
 FS_SRCS := $(sort $(wildcard fs/*.c fs/*/*.c))
 BLK_SRCS := blk/cache.c
-CORE_SRCS := $(ARCH_SRCS) $(KERN_SRCS) $(LIB_SRCS) $(BLK_SRCS) $(FS_SRCS)
+NET_SRCS := $(sort $(wildcard net/*.c))
+CORE_SRCS := $(ARCH_SRCS) $(KERN_SRCS) $(LIB_SRCS) $(BLK_SRCS) $(FS_SRCS) $(NET_SRCS)
 CORE_OBJS := $(patsubst %,$(B)/%.o,$(basename $(CORE_SRCS)))
 
 # ---- the posix host ------------------------------------------------------------
 
-POSIX_OBJS := $(B)/host/posix/hyp.o
+POSIX_OBJS := $(B)/host/posix/hyp.o $(B)/host/posix/net.o
 # Library mode: the core and the posix host in one archive that exports only anyk.h's names.
 LIBANYK := $(B)/lib/libanyk.a
 LIBANYK_API := anyk_boot anyk_halt
@@ -112,7 +113,7 @@ SHIM_OBJS := $(B)/tests/apps/linux_shim.o $(B)/tests/apps/linux_shim_entry.o
 SHIM_LDFLAGS := -nostdlib -static -Wl,-e,__shim_entry -Wl,-z,noexecstack \
 	-Wl,--build-id=none
 SHIM_TOOLS := $(patsubst apps/coreutils/%.c,$(B)/tests/apps/%,$(TOOL_SRCS))
-SHIM_APPS := $(B)/tests/apps/libc_test $(if $(SH_SRCS),$(B)/tests/apps/sh) $(SHIM_TOOLS)
+SHIM_APPS := $(B)/tests/apps/libc_test $(B)/tests/apps/socket_test $(if $(SH_SRCS),$(B)/tests/apps/sh) $(SHIM_TOOLS)
 
 # ---- tests and benchmarks --------------------------------------------------------
 
@@ -179,6 +180,10 @@ $(ROOTFS)/bin/%: $(B)/apps/bin/%
 apps: $(APPS)
 
 $(B)/tests/apps/libc_test: $(B)/tests/apps/libc_test.o $(SHIM_OBJS) $(LIBC)
+	$(say) LINK $@
+	$(Q)$(CC) $(SHIM_LDFLAGS) -o $@ $^ -lgcc
+
+$(B)/tests/apps/socket_test: $(B)/tests/apps/socket_test.o $(SHIM_OBJS) $(LIBC)
 	$(say) LINK $@
 	$(Q)$(CC) $(SHIM_LDFLAGS) -o $@ $^ -lgcc
 

@@ -24,6 +24,7 @@
 #include "kern/thread.h"
 #include "kern/time.h"
 #include "lib/string.h"
+#include "net/net.h"
 
 static struct kconfig config;
 
@@ -162,6 +163,7 @@ void kern_init(const struct hyp_boot *boot)
     if (cons_register_dev() < 0)
         kwarn("cannot create /dev/console");
     task_init();
+    net_init(config.nnet);
     idle_set_handler(HYP_POLL_SHUTDOWN, shutdown_event);
     syscall_set_user_range((uintptr_t)boot->ram_base, (uintptr_t)boot->ram_base + boot->ram_size);
 

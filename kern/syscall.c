@@ -15,6 +15,7 @@
 #include "kern/kexec.h"
 #include "kern/printk.h"
 #include "kern/syscall.h"
+#include "kern/syscall_net.h"
 #include "kern/task.h"
 #include "kern/thread.h"
 #include "kern/time.h"
@@ -44,6 +45,11 @@ static bool uok(const void *p, size_t n)
     if (!p)
         return n == 0;
     return a >= uspace.lo && a < uspace.hi && n <= uspace.hi - a;
+}
+
+bool syscall_uok(const void *p, size_t n)
+{
+    return uok(p, n);
 }
 
 /* Copy a NUL-terminated string (a path) from a program; -EFAULT or -ENAMETOOLONG. */
@@ -88,6 +94,11 @@ static long leave(long r)
     if (thread_self()->sig_pending)
         task_deliver_signals();
     return r;
+}
+
+long syscall_leave(long r)
+{
+    return leave(r);
 }
 
 #define ENTER()                                                                                \
@@ -769,6 +780,19 @@ static const struct anyk_api api_table = {
     .halt = api_halt,
     .kexec = api_kexec,
     .umask = api_umask,
+    .socket = api_socket,
+    .bind = api_bind,
+    .connect = api_connect,
+    .listen = api_listen,
+    .accept = api_accept,
+    .sendto = api_sendto,
+    .recvfrom = api_recvfrom,
+    .shutdown = api_shutdown,
+    .getsockname = api_getsockname,
+    .getpeername = api_getpeername,
+    .setsockopt = api_setsockopt,
+    .getsockopt = api_getsockopt,
+    .netconf = api_netconf,
 };
 
 const struct anyk_api *syscall_api(void)

@@ -5,8 +5,10 @@
 #                            TAP runner), python3 (drives the console through a pty),
 #                            bsdextrautils (hexdump, an oracle for the hexdump tool),
 #                            cpio (GNU cpio, the oracle of tests/unit/cpio_test.c),
-#                            e2fsprogs (mke2fs, e2fsck, debugfs: the ext2 oracles) and
-#                            libclang-rt-14-dev (libFuzzer, for make fuzz)
+#                            e2fsprogs (mke2fs, e2fsck, debugfs: the ext2 oracles),
+#                            libclang-rt-14-dev (libFuzzer, for make fuzz), and the
+#                            network oracles: iproute2 (ip netns, ip tuntap), iputils-ping,
+#                            netcat-openbsd and curl (Linux's own tools as the peer)
 #   scripts/deps.sh bench    the build packages, plus e2fsprogs (mke2fs, debugfs: disk_bench)
 set -eu
 
@@ -14,7 +16,8 @@ build_pkgs="make gcc libc6-dev binutils"
 case "${1:-build}" in
 build) want=$build_pkgs ;;
 bench) want="$build_pkgs e2fsprogs" ;;
-check) want="$build_pkgs clang libclang-rt-14-dev perl python3 bsdextrautils cpio e2fsprogs" ;;
+check) want="$build_pkgs clang libclang-rt-14-dev perl python3 bsdextrautils cpio e2fsprogs
+    iproute2 iputils-ping netcat-openbsd curl" ;;
 *)
     echo "usage: scripts/deps.sh build|check|bench" >&2
     exit 2

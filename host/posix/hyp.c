@@ -2,7 +2,7 @@
  * hyp.c - the hypercalls on Linux.
  *
  * RAM is an anonymous mapping at a fixed address. hyp_poll waits in epoll on
- * the console and a timerfd set to the kernel's next deadline. The console is
+ * the console, the NICs (net.c) and a timerfd set to the kernel's next deadline. The console is
  * the process's stdin/stdout; when stdin is a terminal it is switched to raw
  * mode (the kernel does its own line editing) and restored on every way out:
  * hyp_halt, exit(), fatal signals, and sanitizer reports. The preemption tick
@@ -224,7 +224,7 @@ static void release_initrd(void)
 
 uint32_t hyp_poll(uint64_t deadline_ns)
 {
-    struct epoll_event evs[8];
+    struct epoll_event evs[16];
     uint32_t ready = 0;
     int timeout = -1, n;
 
@@ -244,7 +244,7 @@ uint32_t hyp_poll(uint64_t deadline_ns)
     else
         arm_timer(deadline_ns);
     do
-        n = epoll_wait(host.epfd, evs, 8, timeout);
+        n = epoll_wait(host.epfd, evs, 16, timeout);
     while (n < 0 && errno == EINTR && !host.shutdown_sig);
     if (host.shutdown_sig && !host.shutdown_reported) {
         host.shutdown_reported = true;
@@ -259,6 +259,8 @@ uint32_t hyp_poll(uint64_t deadline_ns)
                 /* already consumed: nothing to do */
             }
             host.timer_armed = 0;
+        } else {
+            ready |= posix_net_event(evs[i].data.fd);
         }
     }
     return ready;
@@ -408,24 +410,6 @@ int hyp_blk_flush(uint32_t i)
     return fdatasync(disk[i].fd) < 0 ? -EIO : 0;
 }
 
-int hyp_net_info(uint32_t i, struct hyp_net_info *info)
-{
-    (void)i, (void)info;
-    return -ENODEV;
-}
-
-int hyp_net_send(uint32_t i, const void *frame, size_t len)
-{
-    (void)i, (void)frame, (void)len;
-    return -ENODEV;
-}
-
-long hyp_net_recv(uint32_t i, void *buf, size_t cap)
-{
-    (void)i, (void)buf, (void)cap;
-    return -ENODEV;
-}
-
 /* ---- entropy and halt -------------------------------------------------------- */
 
 int hyp_random(void *buf, size_t len)
@@ -493,6 +477,7 @@ int posix_setup(const struct posix_config *cfg, struct hyp_boot *boot)
 {
     struct stat st;
     void *ram;
+    int nnet;
 
     if (cfg->mem < POSIX_MEM_MIN || cfg->mem > POSIX_MEM_MAX || cfg->mem % 4096) {
         fprintf(stderr, "anyk: memory size must be a multiple of 4K between %luM and %luG\n",
@@ -522,6 +507,8 @@ int posix_setup(const struct posix_config *cfg, struct hyp_boot *boot)
     }
     struct epoll_event ev = { .events = EPOLLIN, .data.fd = host.timerfd };
     epoll_ctl(host.epfd, EPOLL_CTL_ADD, host.timerfd, &ev);
+    if ((nnet = posix_net_setup(cfg, host.epfd)) < 0)
+        return -1;
     /* Edge-triggered: input is reported when it arrives, not while it waits unread. */
     ev.events = EPOLLIN | EPOLLET;
     host.in = cfg->library ? -1 : STDIN_FILENO;
@@ -567,6 +554,7 @@ int posix_setup(const struct posix_config *cfg, struct hyp_boot *boot)
     host.initrd_malloced = cfg->initrd_malloced;
     boot->tick = cfg->no_tick ? NULL : &host.tick;
     boot->nblk = ndisk;
+    boot->nnet = (uint32_t)nnet;
     boot->host_name = "posix";
     boot->image_base = (uintptr_t)__ehdr_start;
     return 0;

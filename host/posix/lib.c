@@ -112,6 +112,21 @@ WRAP(int, munmap, (void *a, size_t n), (a, n))
 WRAP(long, klog_read, (uint64_t *s, char *b, size_t n), (s, b, n))
 WRAP(int, kexec, (const char *p), (p))
 WRAP(uint32_t, umask, (uint32_t m), (m))
+WRAP(int, socket, (int d, int t, int p), (d, t, p))
+WRAP(int, bind, (int fd, const void *a, uint32_t l), (fd, a, l))
+WRAP(int, connect, (int fd, const void *a, uint32_t l), (fd, a, l))
+WRAP(int, listen, (int fd, int b), (fd, b))
+WRAP(int, accept, (int fd, void *a, uint32_t *l, int fl), (fd, a, l, fl))
+WRAP(long, sendto, (int fd, const void *b, size_t n, int fl, const void *a, uint32_t l),
+     (fd, b, n, fl, a, l))
+WRAP(long, recvfrom, (int fd, void *b, size_t n, int fl, void *a, uint32_t *l),
+     (fd, b, n, fl, a, l))
+WRAP(int, shutdown, (int fd, int h), (fd, h))
+WRAP(int, getsockname, (int fd, void *a, uint32_t *l), (fd, a, l))
+WRAP(int, getpeername, (int fd, void *a, uint32_t *l), (fd, a, l))
+WRAP(int, setsockopt, (int fd, int lv, int nm, const void *v, uint32_t l), (fd, lv, nm, v, l))
+WRAP(int, getsockopt, (int fd, int lv, int nm, void *v, uint32_t *l), (fd, lv, nm, v, l))
+WRAP(int, netconf, (int op, void *a, size_t l), (op, a, l))
 
 static void w_emit(int c)
 {
@@ -173,6 +188,10 @@ static struct anyk_api table = {
     .getpgid = w_getpgid, .clock_gettime = w_clock_gettime, .nanosleep = w_nanosleep,
     .mmap = w_mmap, .munmap = w_munmap, .klog_read = w_klog_read, .halt = w_halt,
     .kexec = w_kexec, .umask = w_umask,
+    .socket = w_socket, .bind = w_bind, .connect = w_connect, .listen = w_listen,
+    .accept = w_accept, .sendto = w_sendto, .recvfrom = w_recvfrom, .shutdown = w_shutdown,
+    .getsockname = w_getsockname, .getpeername = w_getpeername, .setsockopt = w_setsockopt,
+    .getsockopt = w_getsockopt, .netconf = w_netconf,
 };
 
 const struct anyk_api *anyk_boot(const struct anyk_config *cfg)

@@ -40,6 +40,10 @@ static void usage(FILE *f)
             "      --cache SIZE   the kernel's disk cache (default 32M)\n"
             "      --root DEV     mount DEV (e.g. /dev/blk0, an ext2 disk) as / instead of the\n"
             "                     built-in initramfs (read-only if the disk is ,ro)\n"
+            "      --net tap:NAME a NIC on the existing TAP device NAME (repeatable: eth0,\n"
+            "                     eth1, ... in order; needs CAP_NET_ADMIN or a device made\n"
+            "                     for this user: ip tuntap add dev NAME mode tap user $USER)\n"
+            "      --net none     no NICs\n"
             "      --init PROG    first program the kernel runs (default: /etc/rc, then\n"
             "                     /bin/sh; 'monitor' for the built-in kernel monitor)\n"
             "      --initrd FILE  unpack this cpio (newc) archive as the root instead of the\n"
@@ -190,6 +194,7 @@ int main(int argc, char **argv)
         { "disk", required_argument, NULL, 'd' },
         { "cache", required_argument, NULL, 'c' },
         { "root", required_argument, NULL, 'R' },
+        { "net", required_argument, NULL, 'n' },
         { "verbose", no_argument, NULL, 'v' },
         { "quiet", no_argument, NULL, 'q' },
         { "help", no_argument, NULL, 'h' },
@@ -206,6 +211,7 @@ int main(int argc, char **argv)
     const void *kexec = NULL;
     size_t kexec_size = 0;
     int loglevel = -1, c;
+    bool no_net = false;
     struct hyp_boot boot;
 
     opterr = 0;
@@ -253,6 +259,22 @@ int main(int argc, char **argv)
             cfg.disks[cfg.ndisks++].path = optarg;
             break;
         }
+        case 'n':
+            if (!strcmp(optarg, "none")) {
+                cfg.nnets = 0;
+                no_net = true;
+            } else if (!strncmp(optarg, "tap:", 4) || !strncmp(optarg, "tap,ifname=", 11)) {
+                const char *name = optarg[3] == ':' ? optarg + 4 : optarg + 11;
+                if (cfg.nnets == POSIX_NETS_MAX)
+                    bad_usage("--net: at most %s NICs", "8");
+                if (!*name)
+                    bad_usage("--net %s: missing TAP device name", optarg);
+                cfg.nets[cfg.nnets].kind = POSIX_NET_TAP;
+                cfg.nets[cfg.nnets++].name = name;
+            } else {
+                bad_usage("--net: unknown kind '%s' (tap:NAME or none)", optarg);
+            }
+            break;
         case 'c': {
             size_t bytes;
             char w[64];
@@ -307,6 +329,7 @@ int main(int argc, char **argv)
         for (int i = optind; i < argc; i++)
             append_quoted(cmdline, argv[i]);
     }
+    (void)no_net; /* the default is no NIC yet; --net none will matter when it is not */
     cfg.cmdline = cmdline;
     if (posix_setup(&cfg, &boot) < 0)
         return 1;

@@ -16,12 +16,24 @@
 #define POSIX_MEM_MAX (16ul << 30)
 #define POSIX_TICK_US 10000 /* time slice of the preemption tick */
 #define POSIX_DISKS_MAX 8
+#define POSIX_NETS_MAX 8
 
 struct posix_disk {
     const char *path;       /* a regular file or a block device */
     bool read_only;
     void *mem;              /* instead of path: a disk in this memory (tests, fuzzing) */
     size_t mem_size;
+};
+
+enum posix_net_kind {
+    POSIX_NET_TAP = 1,      /* an existing TAP device */
+    POSIX_NET_USER,         /* user-mode networking (libslirp) */
+};
+
+struct posix_net {
+    enum posix_net_kind kind;
+    const char *name;       /* TAP: the device's name */
+    const char *options;    /* USER: what followed "user," (hostfwd=...), or NULL */
 };
 
 struct posix_config {
@@ -32,6 +44,8 @@ struct posix_config {
                                the terminal and signals left alone */
     struct posix_disk disks[POSIX_DISKS_MAX];
     unsigned ndisks;
+    struct posix_net nets[POSIX_NETS_MAX];  /* NIC i is nets[i] */
+    unsigned nnets;
     const void *initrd;     /* cpio archive to unpack into the root, or NULL */
     size_t initrd_size;
     bool initrd_malloced;   /* the host may free() it once the kernel is done with it */
@@ -42,6 +56,14 @@ struct posix_config {
  * On failure prints one line to stderr naming the problem and returns -1.
  */
 int posix_setup(const struct posix_config *cfg, struct hyp_boot *boot);
+
+/*
+ * NICs (net.c): open every NIC of cfg and add its descriptors to the epoll set.
+ * Returns how many NICs there are, or -1 after one line on stderr.
+ */
+int posix_net_setup(const struct posix_config *cfg, int epfd);
+/* hyp_poll: the HYP_POLL_NET bit for an epoll event on fd, or 0 if fd is no NIC's. */
+uint32_t posix_net_event(int fd);
 
 /* Parse a size as QEMU's -m does: a number with an optional K/M/G/T suffix (none means MiB). */
 int posix_parse_size(const char *s, size_t *out);

@@ -22,7 +22,7 @@
 
 #include <anyk/types.h>
 
-#define ANYK_API_VERSION 1
+#define ANYK_API_VERSION 2
 
 /* ---- open flags (Linux values) ---------------------------------------- */
 #define ANYK_O_RDONLY 00
@@ -129,6 +129,165 @@
 /* ---- mount flags (Linux values) -------------------------------------------------- */
 #define ANYK_MS_RDONLY 1
 #define ANYK_MS_SYNCHRONOUS 16
+
+/* ---- sockets (since version 2; Linux values) ----------------------------------- */
+#define ANYK_AF_UNSPEC 0
+#define ANYK_AF_INET 2
+#define ANYK_SOCK_STREAM 1
+#define ANYK_SOCK_DGRAM 2
+#define ANYK_SOCK_RAW 3
+#define ANYK_SOCK_NONBLOCK ANYK_O_NONBLOCK  /* or'ed into socket()'s type, and accept's flags */
+#define ANYK_SOCK_CLOEXEC ANYK_O_CLOEXEC
+#define ANYK_IPPROTO_IP 0
+#define ANYK_IPPROTO_ICMP 1
+#define ANYK_IPPROTO_TCP 6
+#define ANYK_IPPROTO_UDP 17
+
+/* setsockopt/getsockopt levels and names */
+#define ANYK_SOL_SOCKET 1
+#define ANYK_SO_REUSEADDR 2     /* int */
+#define ANYK_SO_TYPE 3          /* int, read-only */
+#define ANYK_SO_ERROR 4         /* int, read-only; reading clears it */
+#define ANYK_SO_BROADCAST 6     /* int */
+#define ANYK_SO_SNDBUF 7        /* int, bytes */
+#define ANYK_SO_RCVBUF 8        /* int, bytes */
+#define ANYK_SO_KEEPALIVE 9     /* int */
+#define ANYK_SO_LINGER 13       /* struct anyk_linger */
+#define ANYK_SO_RCVTIMEO 20     /* struct anyk_timeval; 0 waits for ever */
+#define ANYK_SO_SNDTIMEO 21     /* struct anyk_timeval */
+#define ANYK_SO_ACCEPTCONN 30   /* int, read-only */
+#define ANYK_IP_TOS 1           /* level ANYK_IPPROTO_IP, int */
+#define ANYK_IP_TTL 2           /* int, 1..255 */
+#define ANYK_TCP_NODELAY 1      /* level ANYK_IPPROTO_TCP, int: no Nagle */
+#define ANYK_TCP_MAXSEG 2       /* int */
+#define ANYK_TCP_KEEPIDLE 4     /* int, seconds */
+#define ANYK_TCP_KEEPINTVL 5    /* int, seconds */
+#define ANYK_TCP_KEEPCNT 6      /* int */
+
+/* send/recv flags */
+#define ANYK_MSG_PEEK 0x2
+#define ANYK_MSG_TRUNC 0x20     /* recv: return the datagram's real length */
+#define ANYK_MSG_DONTWAIT 0x40
+#define ANYK_MSG_WAITALL 0x100
+#define ANYK_MSG_NOSIGNAL 0x4000
+
+#define ANYK_SHUT_RD 0
+#define ANYK_SHUT_WR 1
+#define ANYK_SHUT_RDWR 2
+
+/* ioctl on sockets */
+#define ANYK_FIONREAD 0x541b    /* arg: int *: bytes (stream) or next datagram's size waiting */
+#define ANYK_FIONBIO 0x5421     /* arg: const int *: non-blocking on or off */
+
+/* Addresses and ports are in network byte order, as in Linux's struct sockaddr_in. */
+struct anyk_sockaddr_in {
+    uint16_t sin_family;    /* ANYK_AF_INET */
+    uint16_t sin_port;
+    uint32_t sin_addr;
+    uint8_t sin_zero[8];
+};
+
+struct anyk_timeval {
+    int64_t tv_sec;
+    int64_t tv_usec;
+};
+
+struct anyk_linger {
+    int l_onoff;
+    int l_linger;           /* seconds */
+};
+
+/* ---- network configuration: netconf(op, arg, len) (since version 2) -------------- */
+/*
+ * List operations fill arg with as many records as fit in len bytes and return
+ * how many records there are in all (call again with more room if that is
+ * more); the others take one record and return 0 or -errno.
+ */
+#define ANYK_NET_IFLIST 1       /* struct anyk_ifinfo[]: interfaces and their counters */
+#define ANYK_NET_IFSET 2        /* const struct anyk_ifreq *: address, up/down, mtu */
+#define ANYK_NET_RTLIST 3       /* struct anyk_route[]: the routing table */
+#define ANYK_NET_RTADD 4        /* const struct anyk_route *: -EEXIST, -ENETUNREACH */
+#define ANYK_NET_RTDEL 5        /* const struct anyk_route *: dest and netmask say which; -ESRCH */
+#define ANYK_NET_SOCKLIST 6     /* struct anyk_sockinfo[]: every socket */
+#define ANYK_NET_COUNTERS 7     /* struct anyk_counter[]: every protocol counter */
+#define ANYK_NET_ARPLIST 8      /* struct anyk_arpinfo[]: the ARP cache */
+
+#define ANYK_IFNAMSIZ 16
+#define ANYK_IFF_UP 0x1
+#define ANYK_IFF_BROADCAST 0x2
+#define ANYK_IFF_LOOPBACK 0x8
+#define ANYK_IFF_RUNNING 0x40
+
+struct anyk_ifinfo {
+    char name[ANYK_IFNAMSIZ];   /* "lo", "eth0", ... */
+    uint32_t flags;             /* ANYK_IFF_* */
+    uint32_t mtu;
+    uint8_t mac[6];             /* zero for lo */
+    uint16_t index;
+    uint32_t addr, netmask, broadcast;  /* network order; 0 if no address */
+    uint64_t rx_packets, rx_bytes, rx_errors, rx_dropped;
+    uint64_t tx_packets, tx_bytes, tx_errors, tx_dropped;
+    char host_name[32];         /* the host's name for the device ("anyktap0") */
+};
+
+#define ANYK_IFSET_ADDR 0x1     /* addr and netmask (addr 0 removes the address) */
+#define ANYK_IFSET_FLAGS 0x2    /* flags & ANYK_IFF_UP: up or down */
+#define ANYK_IFSET_MTU 0x4
+
+struct anyk_ifreq {
+    char name[ANYK_IFNAMSIZ];
+    uint32_t set;               /* ANYK_IFSET_*: which fields below count */
+    uint32_t addr, netmask;     /* network order */
+    uint32_t flags;
+    uint32_t mtu;
+};
+
+#define ANYK_RTF_UP 0x1
+#define ANYK_RTF_GATEWAY 0x2
+#define ANYK_RTF_HOST 0x4
+
+struct anyk_route {
+    uint32_t dest, netmask;     /* network order; 0/0 is the default route */
+    uint32_t gateway;           /* network order; 0: the destination is on the link */
+    char ifname[ANYK_IFNAMSIZ]; /* RTADD: "" picks the interface that reaches the gateway */
+    uint32_t flags;             /* ANYK_RTF_* */
+    uint32_t metric;
+};
+
+/* TCP states, Linux's numbers (as in /proc/net/tcp) */
+#define ANYK_TCP_ESTABLISHED 1
+#define ANYK_TCP_SYN_SENT 2
+#define ANYK_TCP_SYN_RECV 3
+#define ANYK_TCP_FIN_WAIT1 4
+#define ANYK_TCP_FIN_WAIT2 5
+#define ANYK_TCP_TIME_WAIT 6
+#define ANYK_TCP_CLOSE 7
+#define ANYK_TCP_CLOSE_WAIT 8
+#define ANYK_TCP_LAST_ACK 9
+#define ANYK_TCP_LISTEN 10
+#define ANYK_TCP_CLOSING 11
+
+struct anyk_sockinfo {
+    int type;                   /* ANYK_SOCK_* */
+    int protocol;               /* ANYK_IPPROTO_* */
+    uint32_t laddr, raddr;      /* network order */
+    uint16_t lport, rport;      /* network order */
+    int state;                  /* ANYK_TCP_* for TCP, 0 otherwise */
+    uint32_t rx_queue, tx_queue; /* bytes waiting */
+};
+
+struct anyk_counter {
+    char name[32];              /* "proto.counter": "ip.in_receives", "udp.no_ports" */
+    uint64_t value;
+};
+
+struct anyk_arpinfo {
+    uint32_t addr;              /* network order */
+    uint8_t mac[6];
+    uint16_t state;             /* 1: resolved, 2: waiting for a reply */
+    char ifname[ANYK_IFNAMSIZ];
+    uint32_t expires_ms;        /* until it must be resolved again */
+};
 
 struct anyk_timespec {
     int64_t tv_sec;
@@ -288,6 +447,29 @@ struct anyk_api {
 
     /* since version 1, continued */
     uint32_t (*umask)(uint32_t mask);   /* set the creation mask; returns the old one */
+
+    /*
+     * since version 2: sockets (AF_INET: SOCK_STREAM, SOCK_DGRAM, SOCK_RAW with
+     * IPPROTO_ICMP), descriptors like any other: read, write, poll, fcntl,
+     * close and dup work on them. Addresses are struct anyk_sockaddr_in and
+     * their lengths; accept takes accept4's flags (ANYK_SOCK_NONBLOCK,
+     * ANYK_SOCK_CLOEXEC); *addrlen is in/out as in POSIX.
+     */
+    int (*socket)(int domain, int type, int protocol);
+    int (*bind)(int fd, const void *addr, uint32_t addrlen);
+    int (*connect)(int fd, const void *addr, uint32_t addrlen);
+    int (*listen)(int fd, int backlog);
+    int (*accept)(int fd, void *addr, uint32_t *addrlen, int flags);
+    long (*sendto)(int fd, const void *buf, size_t n, int flags, const void *addr,
+                   uint32_t addrlen);
+    long (*recvfrom)(int fd, void *buf, size_t n, int flags, void *addr, uint32_t *addrlen);
+    int (*shutdown)(int fd, int how);
+    int (*getsockname)(int fd, void *addr, uint32_t *addrlen);
+    int (*getpeername)(int fd, void *addr, uint32_t *addrlen);
+    int (*setsockopt)(int fd, int level, int name, const void *val, uint32_t len);
+    int (*getsockopt)(int fd, int level, int name, void *val, uint32_t *len);
+    /* interfaces, routes, sockets and counters: ANYK_NET_* above */
+    int (*netconf)(int op, void *arg, size_t len);
 };
 
 /*

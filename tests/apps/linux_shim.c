@@ -550,6 +550,73 @@ static int sh_kexec(const char *path)
     return -ENOSYS;
 }
 
+/* Sockets: Linux's calls take the same structures (sockaddr_in, timeval, linger). */
+static int sh_socket(int d, int t, int p)
+{
+    return (int)SC3(41, d, t, p);
+}
+
+static int sh_bind(int fd, const void *a, uint32_t l)
+{
+    return (int)SC3(49, fd, a, l);
+}
+
+static int sh_connect(int fd, const void *a, uint32_t l)
+{
+    return (int)SC3(42, fd, a, l);
+}
+
+static int sh_listen(int fd, int b)
+{
+    return (int)SC2(50, fd, b);
+}
+
+static int sh_accept(int fd, void *a, uint32_t *l, int fl)
+{
+    return (int)SC4(288, fd, a, l, fl); /* accept4 */
+}
+
+static long sh_sendto(int fd, const void *b, size_t n, int fl, const void *a, uint32_t l)
+{
+    return SC6(44, fd, b, n, fl, a, l);
+}
+
+static long sh_recvfrom(int fd, void *b, size_t n, int fl, void *a, uint32_t *l)
+{
+    return SC6(45, fd, b, n, fl, a, l);
+}
+
+static int sh_shutdown(int fd, int h)
+{
+    return (int)SC2(48, fd, h);
+}
+
+static int sh_getsockname(int fd, void *a, uint32_t *l)
+{
+    return (int)SC3(51, fd, a, l);
+}
+
+static int sh_getpeername(int fd, void *a, uint32_t *l)
+{
+    return (int)SC3(52, fd, a, l);
+}
+
+static int sh_setsockopt(int fd, int lv, int nm, const void *v, uint32_t l)
+{
+    return (int)SC5(54, fd, lv, nm, v, l);
+}
+
+static int sh_getsockopt(int fd, int lv, int nm, void *v, uint32_t *l)
+{
+    return (int)SC5(55, fd, lv, nm, v, l);
+}
+
+static int sh_netconf(int op, void *a, size_t l)
+{
+    (void)op, (void)a, (void)l;
+    return -ENOSYS;
+}
+
 static const struct anyk_api shim_api = {
     .version = ANYK_API_VERSION,
     .size = sizeof(struct anyk_api),
@@ -608,6 +675,19 @@ static const struct anyk_api shim_api = {
     .halt = sh_halt,
     .kexec = sh_kexec,
     .umask = sh_umask,
+    .socket = sh_socket,
+    .bind = sh_bind,
+    .connect = sh_connect,
+    .listen = sh_listen,
+    .accept = sh_accept,
+    .sendto = sh_sendto,
+    .recvfrom = sh_recvfrom,
+    .shutdown = sh_shutdown,
+    .getsockname = sh_getsockname,
+    .getpeername = sh_getpeername,
+    .setsockopt = sh_setsockopt,
+    .getsockopt = sh_getsockopt,
+    .netconf = sh_netconf,
 };
 
 void shim_main(long *sp)

@@ -7,6 +7,8 @@
 #define TIOCGPGRP 0x540f
 #define TIOCSPGRP 0x5410
 #define TIOCGWINSZ 0x5413
+#define FIONREAD 0x541b
+#define FIONBIO 0x5421
 
 struct winsize {
     unsigned short ws_row, ws_col, ws_xpixel, ws_ypixel;
