@@ -73,8 +73,13 @@ int blk_forget(struct blkdev *d);
 long blk_pread(struct blkdev *d, void *buf, size_t n, uint64_t off);
 long blk_pwrite(struct blkdev *d, const void *buf, size_t n, uint64_t off);
 
-/* Configuration: cache bytes and the flusher interval (0: no periodic flush). */
+/*
+ * Configuration (kernel command line blk.cache=BYTES, blk.flush=MS): cache
+ * bytes (0 keeps the current limit) and the flusher interval (0: no periodic
+ * write-back; default 5 s).
+ */
 void blk_configure(size_t cache_bytes, uint64_t flush_interval_ns);
+uint64_t blk_flush_interval(void);
 
 struct blk_cache_stats {
     size_t bytes, limit, buffers, dirty;

@@ -45,6 +45,11 @@ void blk_configure(size_t cache_bytes, uint64_t flush_interval_ns)
     bc.flush_ns = flush_interval_ns;
 }
 
+uint64_t blk_flush_interval(void)
+{
+    return bc.flush_ns;
+}
+
 unsigned blk_count(void)
 {
     return bc.ndev;

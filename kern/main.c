@@ -68,7 +68,11 @@ static void parse_cmdline(const char *cl)
         } else if (n > 10 && !strncmp(w, "blk.cache=", 10)) {
             uint64_t v;
             if (parse_u64(w + 10, &v) == end)
-                blk_configure((size_t)v, 5 * NSEC_PER_SEC);
+                blk_configure((size_t)v, blk_flush_interval());
+        } else if (n > 10 && !strncmp(w, "blk.flush=", 10)) {
+            uint64_t v;
+            if (parse_u64(w + 10, &v) == end)
+                blk_configure(0, v * NSEC_PER_MSEC);
         } else if (n > 5 && !strncmp(w, "root=", 5) && n - 5 < sizeof(config.root)) {
             memcpy(config.root, w + 5, n - 5);
             config.root[n - 5] = '\0';

@@ -38,6 +38,8 @@ static void usage(FILE *f)
             "      --disk FILE[,ro]  a disk image or block device as /dev/blkN (repeatable,\n"
             "                     N in order; opened exclusively; ro: read-only)\n"
             "      --cache SIZE   the kernel's disk cache (default 32M)\n"
+            "      --append WORDS more kernel command line (as QEMU's -append), e.g.\n"
+            "                     'blk.flush=1000' (write-back every second; 0: only on sync)\n"
             "      --root DEV     mount DEV (e.g. /dev/blk0, an ext2 disk) as / instead of the\n"
             "                     built-in initramfs (read-only if the disk is ,ro)\n"
             "      --net tap:NAME a NIC on the existing TAP device NAME (repeatable: eth0,\n"
@@ -193,6 +195,7 @@ int main(int argc, char **argv)
         { "kexec", required_argument, NULL, 'k' },
         { "disk", required_argument, NULL, 'd' },
         { "cache", required_argument, NULL, 'c' },
+        { "append", required_argument, NULL, 'a' },
         { "root", required_argument, NULL, 'R' },
         { "net", required_argument, NULL, 'n' },
         { "verbose", no_argument, NULL, 'v' },
@@ -292,6 +295,11 @@ int main(int argc, char **argv)
             append(cmdline, w);
             break;
         }
+        case 'a':
+            if (strstr(optarg, "--"))
+                bad_usage("--append: '%s' would end the kernel's options (use -- ARGS)", optarg);
+            append(cmdline, optarg);
+            break;
         case 'v': loglevel = 7; break;
         case 'q': loglevel = 4; break;
         case 'h': usage(stdout); return 0;

@@ -37,6 +37,15 @@ like "$OUT" "^anyk: --disk $TMP/missing.img: No such file or directory$" "with o
 run_anyk '' run -q --disk "$TMP" -- true
 like "$OUT" 'Is a directory' "a directory is refused as a disk"
 
+# The periodic flusher: data reaches the image while anyk still runs, without sync.
+truncate -s 4M "$img"
+"$ANYK" run -q --disk "$img" --append blk.flush=200 -- 'printf flusher > /dev/blk0; sleep 2' \
+    </dev/null >/dev/null 2>&1 &
+pid=$!
+sleep 1
+is "$(head -c 7 "$img")" "flusher" "with --append blk.flush=200 the write is on the image within a second"
+kill $pid 2>/dev/null; wait $pid 2>/dev/null
+
 # An I/O error: the image shrinks under anyk, so reading its last block fails.
 truncate -s 4M "$img"
 "$ANYK" run -q --disk "$img" -- 'sleep 0.5; tail -c 100 /dev/blk0 > /dev/null; echo status=$?' \
