@@ -119,10 +119,14 @@ static char *join(char **argv, char *buf, size_t cap)
 
 int init_run(const char *init, const char *args)
 {
-    static char argbuf[1024], line[1024];
+    /* As long as the host's whole command line (4 KiB), so no init argument is cut. */
+    static char argbuf[4096], line[4096];
     char *argv[INIT_ARGS_MAX];
 
-    strlcpy(argbuf, args, sizeof(argbuf));
+    if (strlcpy(argbuf, args, sizeof(argbuf)) >= sizeof(argbuf)) {
+        kerr("init: its arguments are longer than %zu bytes; not starting it", sizeof(argbuf));
+        return 2;
+    }
     argv[0] = *init ? (char *)init : "sh";
     split(argbuf, argv, INIT_ARGS_MAX);
     if (!strcmp(init, "monitor") || (!*init && !exists("/bin/sh")))
