@@ -6,6 +6,7 @@
 #
 #   make [all]          build anyk, the unit tests and the benchmarks
 #   make run            build and boot anyk with its console on this terminal
+#   make run-kvm        the same kernel as a KVM guest under anyk-kvm
 #   make check          build with gcc, clang and SAN=1, then run every test under prove
 #   make bench          print the benchmark table
 #   make SAN=1 ...      AddressSanitizer + UndefinedBehaviorSanitizer build
@@ -67,7 +68,7 @@ CORE_OBJS := $(patsubst %,$(B)/%.o,$(basename $(CORE_SRCS)))
 
 # ---- the posix host ------------------------------------------------------------
 
-POSIX_OBJS := $(B)/host/posix/hyp.o $(B)/host/posix/net.o
+POSIX_OBJS := $(B)/host/posix/hyp.o $(B)/host/posix/net.o $(B)/host/posix/cli.o
 # Library mode: the core and the posix host in one archive that exports only anyk.h's names.
 LIBANYK := $(B)/lib/libanyk.a
 LIBANYK_API := anyk_boot anyk_halt
@@ -77,6 +78,21 @@ ANYK := $(B)/bin/anyk
 # Host tools on libanyk: anyk-fs works inside ext2 images (tools/anyk-fs*.c).
 ANYKFS := $(B)/bin/anyk-fs
 ANYKFS_OBJS := $(patsubst %.c,$(B)/%.o,$(sort $(wildcard tools/anyk-fs*.c)))
+
+# ---- the kvm host ---------------------------------------------------------------------
+# anyk-kvm: a KVM monitor (host/kvm/*.c, host code) with its guest kernel embedded: the
+# core objects linked with the guest side (host/kvm/guest/, core-like code) into a static
+# ELF at 1 MiB. Not in sanitizer builds: the sanitizers' runtime cannot run in the guest.
+
+KVM_GUEST_OBJS := $(B)/host/kvm/guest/entry.o $(B)/host/kvm/guest/hyp.o
+KVM_GUEST := $(B)/kvm/anyk-guest
+KVM_OBJS := $(patsubst %.c,$(B)/%.o,$(wildcard host/kvm/*.c)) $(B)/host/kvm/kernel.o \
+	$(B)/host/posix/cli.o $(B)/host/posix/initrd.o
+GUEST_LDFLAGS := -nostdlib -static -z noexecstack -z max-page-size=4096 --build-id=none \
+	-T host/kvm/guest/guest.ld
+ANYK_KVM := $(if $(SAN),,$(B)/bin/anyk-kvm)
+# A guest that misbehaves on purpose (tests/kvm/): bad hypercalls, faults, timings.
+KVM_TEST_GUEST := $(if $(SAN),,$(B)/tests/kvm/testguest)
 
 # ---- programs that run on anyk ---------------------------------------------------
 # Freestanding static-PIE ELF files linked with apps/lib (crt0 + libc over api.h).
@@ -129,14 +145,14 @@ DISK_BENCH := $(B)/bench/disk_bench
 
 # ---- rules -----------------------------------------------------------------------
 
-all: $(ANYK) $(B)/core.o unit $(BENCH) $(PROG_BENCH) $(FSBENCH) $(DISK_BENCH) apps shim-apps \
-	$(LIBANYK) $(EXAMPLES) $(LIB_TESTS) $(ANYKFS)
+all: $(ANYK) $(ANYK_KVM) $(KVM_TEST_GUEST) $(B)/core.o unit $(BENCH) $(PROG_BENCH) $(FSBENCH) \
+	$(DISK_BENCH) apps shim-apps $(LIBANYK) $(EXAMPLES) $(LIB_TESTS) $(ANYKFS)
 	@echo "built $(ANYK)"
 
 unit: $(UNIT_TESTS)
 
 # Which flags a source gets depends on where it lives.
-flags_for = $(if $(filter apps/% tests/apps/%,$1),$(APP_CFLAGS),$(if $(filter tests/% bench/% examples/%,$1),$(TEST_CFLAGS),$(if $(filter host/% tools/%,$1),$(HOST_CFLAGS),$(CORE_CFLAGS))))
+flags_for = $(if $(filter host/kvm/guest/% tests/kvm/%,$1),$(CORE_CFLAGS),$(if $(filter apps/% tests/apps/%,$1),$(APP_CFLAGS),$(if $(filter tests/% bench/% examples/%,$1),$(TEST_CFLAGS),$(if $(filter host/% tools/%,$1),$(HOST_CFLAGS),$(CORE_CFLAGS)))))
 
 $(B)/%.o: %.c Makefile
 	@mkdir -p $(@D)
@@ -238,6 +254,24 @@ $(ANYK): $(B)/core.o $(POSIX_OBJS) $(B)/host/posix/main.o $(B)/host/posix/initrd
 	$(say) LINK $@
 	$(Q)$(CC) $(LDFLAGS_HOST) -o $@ $^
 
+$(KVM_GUEST): host/kvm/guest/guest.ld $(KVM_GUEST_OBJS) $(B)/core.o
+	@mkdir -p $(@D)
+	$(say) LD $@
+	$(Q)$(LD) $(GUEST_LDFLAGS) -o $@ $(KVM_GUEST_OBJS) $(B)/core.o
+
+$(B)/host/kvm/kernel.o: host/kvm/kernel.S $(KVM_GUEST)
+	$(say) AS $@
+	$(Q)$(CC) -DKERNEL_PATH='"$(KVM_GUEST)"' -c -o $@ $<
+
+$(B)/bin/anyk-kvm: $(KVM_OBJS)
+	@mkdir -p $(@D)
+	$(say) LINK $@
+	$(Q)$(CC) $(LDFLAGS_HOST) -o $@ $^
+
+$(B)/tests/kvm/testguest: host/kvm/guest/guest.ld $(B)/host/kvm/guest/entry.o $(B)/tests/kvm/testguest.o
+	$(say) LD $@
+	$(Q)$(LD) $(GUEST_LDFLAGS) -o $@ $(filter %.o,$^)
+
 $(B)/tests/unit/%: $(B)/tests/unit/%.o $(UNIT_SUPPORT) $(B)/core.o $(POSIX_OBJS)
 	$(say) LINK $@
 	$(Q)$(CC) $(LDFLAGS_HOST) -o $@ $^ -lpthread
@@ -299,6 +333,10 @@ run: deps
 	@$(MAKE) --no-print-directory -j$(NPROC) $(ANYK)
 	$(ANYK) run $(RUNFLAGS)
 
+run-kvm: deps
+	@$(MAKE) --no-print-directory -j$(NPROC) $(B)/bin/anyk-kvm
+	$(B)/bin/anyk-kvm $(RUNFLAGS)
+
 # Everything, in one prove run so the last line is the totals. The shell's and the tools'
 # own suites run natively through the Linux shim (tests/apps) with the anyk libc;
 # tests/integration/programs.t runs them on the kernel itself.
@@ -323,7 +361,7 @@ bench:
 clean:
 	rm -rf build
 
-.PHONY: all unit apps shim-apps deps run check bench clean fuzz fuzzers
+.PHONY: all unit apps shim-apps deps run run-kvm check bench clean fuzz fuzzers
 .SECONDARY:
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -444,33 +444,6 @@ static void on_tick(int sig)
     host.tick = 1;
 }
 
-int posix_parse_size(const char *s, size_t *out)
-{
-    char *end;
-    unsigned long long v;
-    int shift = 20;
-
-    if (!s || !*s || *s < '0' || *s > '9')
-        return -1;
-    errno = 0;
-    v = strtoull(s, &end, 10);
-    if (errno)
-        return -1;
-    switch (*end) {
-    case 'k': case 'K': shift = 10; end++; break;
-    case 'm': case 'M': shift = 20; end++; break;
-    case 'g': case 'G': shift = 30; end++; break;
-    case 't': case 'T': shift = 40; end++; break;
-    case 'b': case 'B': shift = 0; end++; break;
-    case '\0': break;
-    default: return -1;
-    }
-    if (*end || v > (~0ull >> shift))
-        return -1;
-    *out = (size_t)(v << shift);
-    return 0;
-}
-
 extern char __ehdr_start[];
 
 int posix_setup(const struct posix_config *cfg, struct hyp_boot *boot)

@@ -7,6 +7,9 @@
 #      byte, must print what the same pipeline prints on Linux with GNU
 #      coreutils, grep and util-linux (LC_ALL=C);
 #   3. exit statuses of programs become anyk's own exit status.
+# ANYK_RUN names the command that boots the kernel, as words (default:
+# "BUILD/bin/anyk run"); tests/integration/programs_kvm.t runs it all again
+# under anyk-kvm that way.
 # Programs write errors to the console too; each case sends its stderr to
 # /dev/null inside anyk so that only standard output is compared.
 import os
@@ -17,6 +20,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 BUILD = os.environ.get("ANYK_BUILD", "build/gcc")
 ANYK = os.path.join(ROOT, BUILD, "bin", "anyk") if not os.path.isabs(BUILD) else \
     os.path.join(BUILD, "bin", "anyk")
+RUN = os.environ.get("ANYK_RUN", "").split() or [ANYK, "run"]
 count = failed = 0
 
 
@@ -33,7 +37,7 @@ def ok(cond, what, diag=None):
 
 
 def anyk(args, stdin=""):
-    p = subprocess.run([ANYK, "run", "--quiet"] + args, input=stdin, capture_output=True,
+    p = subprocess.run(RUN + ["--quiet"] + args, input=stdin, capture_output=True,
                        text=True, timeout=30)
     return p.stdout, p.returncode
 
@@ -210,7 +214,7 @@ ok(st == 1, "--kexec of a missing file: exit status 1 (%d)" % st)
 
 import signal
 import time
-p = subprocess.Popen([ANYK, "run", "--quiet", "--", "yes > /dev/null"], stdin=subprocess.DEVNULL,
+p = subprocess.Popen(RUN + ["--quiet", "--", "yes > /dev/null"], stdin=subprocess.DEVNULL,
                      stdout=subprocess.PIPE, text=True)
 time.sleep(0.5)
 p.send_signal(signal.SIGINT)
