@@ -137,10 +137,13 @@ BENCH := $(B)/bench/kern_bench
 # natively against glibc, on Linux; prog_bench runs both (bench/README.md).
 PROG_BENCH := $(B)/bench/prog_bench
 FSBENCH := $(B)/bench/fsbench
+# The kernel as a KVM guest beside the kernel as a process: boot, hypercall round trip.
+KVM_BENCH := $(B)/bench/kvm_bench
 
 # ---- rules -----------------------------------------------------------------------
 
-all: $(ANYK) $(ANYK_KVM) $(KVM_TEST_GUEST) $(B)/core.o unit $(BENCH) $(PROG_BENCH) $(FSBENCH) apps shim-apps $(LIBANYK) \
+all: $(ANYK) $(ANYK_KVM) $(KVM_TEST_GUEST) $(B)/core.o unit $(BENCH) $(PROG_BENCH) $(FSBENCH) \
+	$(KVM_BENCH) apps shim-apps $(LIBANYK) \
 	$(EXAMPLES) $(LIB_TESTS)
 	@echo "built $(ANYK)"
 
@@ -303,6 +306,10 @@ $(PROG_BENCH): $(B)/bench/prog_bench.o $(B)/bench/table.o
 	$(say) LINK $@
 	$(Q)$(CC) $(LDFLAGS_HOST) -o $@ $^
 
+$(KVM_BENCH): $(B)/bench/kvm_bench.o $(B)/bench/table.o
+	$(say) LINK $@
+	$(Q)$(CC) $(LDFLAGS_HOST) -o $@ $^
+
 $(FSBENCH): apps/coreutils/fsbench.c Makefile
 	@mkdir -p $(@D)
 	$(say) CC $@
@@ -337,6 +344,7 @@ bench:
 	$(MAKE) --no-print-directory -j$(NPROC) all
 	$(BENCH) $(ANYK)
 	$(PROG_BENCH) $(ANYK) $(FSBENCH) $(B)/tests/apps/true
+	$(KVM_BENCH) $(B)/bin/anyk-kvm $(ANYK) $(B)/tests/kvm/testguest
 
 clean:
 	rm -rf build

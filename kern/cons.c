@@ -25,6 +25,7 @@ static struct {
     bool eof;           /* the host reported the end of input */
     bool skip_lf;       /* a CR ended the last line; swallow a following LF */
     bool intr;          /* a Ctrl-C arrived that no line reader has seen yet */
+    unsigned in_line;   /* tasks inside cons_read_line (waiting or not) */
     char in[CONS_IN_MAX];
     size_t head, len;   /* unread input: in[head .. head+len) modulo CONS_IN_MAX */
     struct waitq readers;
@@ -49,8 +50,11 @@ static void take(const char *b, size_t n)
         char c = b[i];
         if (cons.tty && (cons.lflag & ANYK_ISIG) && c == CTRL('C')) {
             cons.len = 0;
-            /* Cancels a line being read now; a program running meanwhile just gets SIGINT. */
-            cons.intr = !waitq_empty(&cons.readers);
+            /*
+             * Cancels a line being read now; a program running meanwhile just gets SIGINT.
+             * The line reader may be the one pulling this input (fill), so not waiting.
+             */
+            cons.intr = cons.in_line || !waitq_empty(&cons.readers);
             echo("^C", 2);
             if (task_fg_pgid() > 0)
                 task_signal_group(task_fg_pgid(), ANYK_SIGINT);
@@ -185,7 +189,7 @@ static void echo(const char *s, size_t n)
         hyp_cons_write(s, n);
 }
 
-long cons_read_line(char *buf, size_t cap)
+static long read_line(char *buf, size_t cap)
 {
     size_t len = 0;
 
@@ -251,6 +255,16 @@ long cons_read_line(char *buf, size_t cap)
             echo(&ch, 1);
         }
     }
+}
+
+long cons_read_line(char *buf, size_t cap)
+{
+    long r;
+
+    cons.in_line++;
+    r = read_line(buf, cap);
+    cons.in_line--;
+    return r;
 }
 
 /* ---- /dev/console ------------------------------------------------------------ */

@@ -77,6 +77,7 @@ void dev_set_tick(volatile int32_t *tick);
 uint32_t dev_cons_flags(void);
 unsigned dev_nblk(void);
 int dev_tty_fd(void);       /* the terminal the monitor restores, or -1 */
+int dev_pid(void);          /* the monitor's process (and only thread) id */
 
 /* Restore the terminal (idempotent, async-signal-safe). */
 void dev_restore_terminal(void);
@@ -101,6 +102,6 @@ int dev_random(void *buf, size_t len);
  * From now on allow only the system calls the run loop needs; any other kills
  * the process (SIGSYS). Returns 0, or -1 after one line on stderr.
  */
-int confine(int vcpu_fd, int tty_fd);
+int confine(int vcpu_fd, int tty_fd, int pid);
 
 #endif

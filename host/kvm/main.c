@@ -146,7 +146,7 @@ int main(int argc, char **argv)
     if (cfg.initrd_malloced)
         free((void *)cfg.initrd);
     dev_set_tick(&vm.info->tick);
-    if (confine(vm.vcpu_fd, dev_tty_fd()) < 0) {
+    if (confine(vm.vcpu_fd, dev_tty_fd(), dev_pid()) < 0) {
         dev_restore_terminal();
         return EXIT_SETUP_FAILED;
     }
