@@ -2,8 +2,9 @@
  * kvm.h - anyk-kvm, the monitor: what its parts share.
  *
  *   main.c     the command line, the order of setup, the KVM_RUN loop
- *   vm.c       /dev/kvm, the VM and its vCPU, guest memory, the kernel ELF,
- *              page tables and 64-bit entry state, the register dump
+ *   vm.c       /dev/kvm, the VM and its vCPU, guest memory, page tables and
+ *              64-bit entry state, the register dump
+ *   elf.c      the kernel image: checked, loaded, its symbols for the dump
  *   hcall.c    the hypercalls: every guest pointer checked, then served
  *   dev.c      the devices behind them: console and terminal, poll, disks
  *   confine.c  the seccomp filter the loop runs under
@@ -33,7 +34,23 @@ struct vm {
     uint64_t initrd, initrd_size; /* where the initramfs lies in guest memory */
     uint64_t tsc_khz;
     struct kvm_boot_info *info; /* in guest memory */
+    const void *elf;            /* the kernel image, for symbols in a fault report */
+    size_t elf_size;
 };
+
+/* ---- elf.c -------------------------------------------------------------------- */
+
+/*
+ * Check a kernel image: a 64-bit x86_64 ELF executable whose headers and
+ * segments lie inside the file, loaded between KVM_IMAGE_ADDR and 1 GiB,
+ * entered in its code. Sets *entry and *end (first address past the image).
+ * Returns 0, or -1 after one line on stderr.
+ */
+int elf_validate(const void *elf, size_t size, uint64_t *entry, uint64_t *end);
+/* Copy a validated image's segments into guest memory (which is still zero). */
+void elf_load(const void *elf, uint8_t *mem);
+/* The function of the image that contains addr, and addr's offset in it; NULL if none. */
+const char *elf_symbol(const void *elf, size_t size, uint64_t addr, uint64_t *offset);
 
 /* ---- vm.c --------------------------------------------------------------------- */
 
