@@ -142,11 +142,13 @@ BENCH := $(B)/bench/kern_bench
 PROG_BENCH := $(B)/bench/prog_bench
 FSBENCH := $(B)/bench/fsbench
 DISK_BENCH := $(B)/bench/disk_bench
+# The kernel as a KVM guest beside the kernel as a process: boot, hypercall round trip.
+KVM_BENCH := $(B)/bench/kvm_bench
 
 # ---- rules -----------------------------------------------------------------------
 
 all: $(ANYK) $(ANYK_KVM) $(KVM_TEST_GUEST) $(B)/core.o unit $(BENCH) $(PROG_BENCH) $(FSBENCH) \
-	$(DISK_BENCH) apps shim-apps $(LIBANYK) $(EXAMPLES) $(LIB_TESTS) $(ANYKFS)
+	$(DISK_BENCH) $(KVM_BENCH) apps shim-apps $(LIBANYK) $(EXAMPLES) $(LIB_TESTS) $(ANYKFS)
 	@echo "built $(ANYK)"
 
 unit: $(UNIT_TESTS)
@@ -321,6 +323,10 @@ $(DISK_BENCH): $(B)/bench/disk_bench.o $(B)/bench/table.o
 	$(say) LINK $@
 	$(Q)$(CC) $(LDFLAGS_HOST) -o $@ $^
 
+$(KVM_BENCH): $(B)/bench/kvm_bench.o $(B)/bench/table.o
+	$(say) LINK $@
+	$(Q)$(CC) $(LDFLAGS_HOST) -o $@ $^
+
 $(FSBENCH): apps/coreutils/fsbench.c Makefile
 	@mkdir -p $(@D)
 	$(say) CC $@
@@ -357,6 +363,7 @@ bench:
 	$(BENCH) $(ANYK)
 	$(PROG_BENCH) $(ANYK) $(FSBENCH) $(B)/tests/apps/true
 	$(DISK_BENCH) $(ANYKFS)
+	$(KVM_BENCH) $(B)/bin/anyk-kvm $(ANYK) $(B)/tests/kvm/testguest
 
 clean:
 	rm -rf build

@@ -49,6 +49,7 @@ static const int allowed[] = {
     SYS_clock_gettime,  /* usually the vDSO, without a system call */
     SYS_getrandom,
     SYS_rt_sigreturn,   /* the tick and shutdown signals */
+    SYS_rt_sigaction,   /* a fatal signal: back to the default action, ... */
     SYS_exit_group,
     SYS_exit,
 };
@@ -86,7 +87,7 @@ static void allow_ioctl(int fd, uint32_t cmd)
     emit(BPF_RET | BPF_K, ALLOW, 0, 0);
 }
 
-int confine(int vcpu_fd, int tty_fd)
+int confine(int vcpu_fd, int tty_fd, int pid)
 {
     struct sock_fprog fprog;
 
@@ -105,12 +106,15 @@ int confine(int vcpu_fd, int tty_fd)
     allow_ioctl(vcpu_fd, KVM_RUN);
     allow_ioctl(vcpu_fd, KVM_GET_REGS);
     allow_ioctl(vcpu_fd, KVM_GET_SREGS);
-    /* The terminal: put its settings back (tcsetattr). */
+    /* The terminal: put its settings back (tcsetattr, which reads them first). */
     if (tty_fd >= 0) {
+        allow_ioctl(tty_fd, TCGETS);
         allow_ioctl(tty_fd, TCSETS);
         allow_ioctl(tty_fd, TCSETSW);
         allow_ioctl(tty_fd, TCSETSF);
     }
+    /* ... then raised again, at this process only. */
+    allow_arg(SYS_tgkill, 0, (uint32_t)pid);
     /* Give the initramfs's pages back once the kernel has unpacked it. */
     allow_arg(SYS_madvise, 2, MADV_DONTNEED);
     emit(BPF_RET | BPF_K, KILL, 0, 0);

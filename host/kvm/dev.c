@@ -25,6 +25,7 @@
 #include <sys/mman.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/timerfd.h>
 #include <termios.h>
@@ -44,6 +45,7 @@ static struct {
     volatile sig_atomic_t raw;  /* the terminal is in raw mode and must be restored */
     struct termios saved;
     volatile int32_t *tick;     /* in guest memory */
+    pid_t pid;                  /* ours: the one thread there is */
     volatile sig_atomic_t shutdown_sig; /* SIGINT/SIGTERM/SIGHUP asked for a clean shutdown */
     bool shutdown_reported;
 } dev = { .epfd = -1, .timerfd = -1 };
@@ -90,17 +92,18 @@ void dev_exit(int status)
     _exit(dev.shutdown_sig ? 128 + dev.shutdown_sig : status & 0xff);
 }
 
-/* A fault in the monitor itself: restore the terminal, then let the fault recur and kill. */
-static void fault_signal(int sig)
-{
-    (void)sig;
-    dev_restore_terminal();
-}
-
+/*
+ * A signal that ends the monitor (a second SIGINT, SIGQUIT, a fault of its
+ * own): restore the terminal, then die of that very signal, as a shell expects.
+ * The signal is blocked while its handler runs, so it strikes on the return.
+ */
 static void fatal_signal(int sig)
 {
+    struct sigaction dfl = { .sa_handler = SIG_DFL };
+
     dev_restore_terminal();
-    _exit(128 + sig);
+    sigaction(sig, &dfl, NULL);
+    syscall(SYS_tgkill, dev.pid, dev.pid, sig);
 }
 
 /* The first SIGINT, SIGTERM or SIGHUP asks the kernel to shut down cleanly; a second one ends it. */
@@ -144,16 +147,21 @@ static void setup_terminal(void)
         return;
     dev.raw = 1;
     on_signal(SIGQUIT, fatal_signal, 0);
-    on_signal(SIGABRT, fault_signal, SA_RESETHAND);
-    on_signal(SIGSEGV, fault_signal, SA_RESETHAND);
-    on_signal(SIGBUS, fault_signal, SA_RESETHAND);
-    on_signal(SIGILL, fault_signal, SA_RESETHAND);
-    on_signal(SIGFPE, fault_signal, SA_RESETHAND);
+    on_signal(SIGABRT, fatal_signal, 0);
+    on_signal(SIGSEGV, fatal_signal, 0);
+    on_signal(SIGBUS, fatal_signal, 0);
+    on_signal(SIGILL, fatal_signal, 0);
+    on_signal(SIGFPE, fatal_signal, 0);
 }
 
 uint32_t dev_cons_flags(void)
 {
     return dev.raw ? HYP_BOOT_CONS_TTY : 0;
+}
+
+int dev_pid(void)
+{
+    return dev.pid;
 }
 
 int dev_tty_fd(void)
@@ -456,6 +464,7 @@ int dev_setup(const struct posix_config *cfg)
         dev.cons_pollable = true;
     /* else a regular file or /dev/null: always readable, dev_poll says so */
 
+    dev.pid = getpid();
     signal(SIGPIPE, SIG_IGN); /* a closed stdout is an -EIO from hyp_cons_write */
     on_signal(SIGINT, shutdown_signal, 0);
     on_signal(SIGTERM, shutdown_signal, 0);

@@ -2,8 +2,9 @@
  * kvm.h - anyk-kvm, the monitor: what its parts share.
  *
  *   main.c     the command line, the order of setup, the KVM_RUN loop
- *   vm.c       /dev/kvm, the VM and its vCPU, guest memory, the kernel ELF,
- *              page tables and 64-bit entry state, the register dump
+ *   vm.c       /dev/kvm, the VM and its vCPU, guest memory, page tables and
+ *              64-bit entry state, the register dump
+ *   elf.c      the kernel image: checked, loaded, its symbols for the dump
  *   hcall.c    the hypercalls: every guest pointer checked, then served
  *   dev.c      the devices behind them: console and terminal, poll, disks
  *   confine.c  the seccomp filter the loop runs under
@@ -33,7 +34,23 @@ struct vm {
     uint64_t initrd, initrd_size; /* where the initramfs lies in guest memory */
     uint64_t tsc_khz;
     struct kvm_boot_info *info; /* in guest memory */
+    const void *elf;            /* the kernel image, for symbols in a fault report */
+    size_t elf_size;
 };
+
+/* ---- elf.c -------------------------------------------------------------------- */
+
+/*
+ * Check a kernel image: a 64-bit x86_64 ELF executable whose headers and
+ * segments lie inside the file, loaded between KVM_IMAGE_ADDR and 1 GiB,
+ * entered in its code. Sets *entry and *end (first address past the image).
+ * Returns 0, or -1 after one line on stderr.
+ */
+int elf_validate(const void *elf, size_t size, uint64_t *entry, uint64_t *end);
+/* Copy a validated image's segments into guest memory (which is still zero). */
+void elf_load(const void *elf, uint8_t *mem);
+/* The function of the image that contains addr, and addr's offset in it; NULL if none. */
+const char *elf_symbol(const void *elf, size_t size, uint64_t addr, uint64_t *offset);
 
 /* ---- vm.c --------------------------------------------------------------------- */
 
@@ -77,6 +94,7 @@ void dev_set_tick(volatile int32_t *tick);
 uint32_t dev_cons_flags(void);
 unsigned dev_nblk(void);
 int dev_tty_fd(void);       /* the terminal the monitor restores, or -1 */
+int dev_pid(void);          /* the monitor's process (and only thread) id */
 
 /* Restore the terminal (idempotent, async-signal-safe). */
 void dev_restore_terminal(void);
@@ -101,6 +119,6 @@ int dev_random(void *buf, size_t len);
  * From now on allow only the system calls the run loop needs; any other kills
  * the process (SIGSYS). Returns 0, or -1 after one line on stderr.
  */
-int confine(int vcpu_fd, int tty_fd);
+int confine(int vcpu_fd, int tty_fd, int pid);
 
 #endif

@@ -99,7 +99,12 @@ static void __attribute__((noreturn)) run_loop(struct vm *vm)
             vm_fault(vm, "KVM could not enter the guest (hardware reason %#llx)",
                      (unsigned long long)run->fail_entry.hardware_entry_failure_reason);
         case KVM_EXIT_INTERNAL_ERROR:
-            vm_fault(vm, "KVM internal error (suberror %u)", run->internal.suberror);
+            vm_fault(vm, "KVM internal error %u (%s)", run->internal.suberror,
+                     run->internal.suberror == KVM_INTERNAL_ERROR_EMULATION
+                         ? "KVM could not emulate an instruction"
+                     : run->internal.suberror == KVM_INTERNAL_ERROR_SIMUL_EX
+                         ? "an exception while delivering another"
+                         : "see the KVM API documentation");
         default:
             vm_fault(vm, "unexpected exit from the guest (KVM exit reason %u)", run->exit_reason);
         }
@@ -146,7 +151,7 @@ int main(int argc, char **argv)
     if (cfg.initrd_malloced)
         free((void *)cfg.initrd);
     dev_set_tick(&vm.info->tick);
-    if (confine(vm.vcpu_fd, dev_tty_fd()) < 0) {
+    if (confine(vm.vcpu_fd, dev_tty_fd(), dev_pid()) < 0) {
         dev_restore_terminal();
         return EXIT_SETUP_FAILED;
     }

@@ -47,21 +47,7 @@
 
 #define MIB (1ull << 20)
 #define GIB (1ull << 30)
-#define IMAGE_LIMIT GIB         /* the kernel image must end below 1 GiB */
 #define TSS_ADDR (KVM_GDT_ADDR + 0x80)
-
-static void setup_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static void setup_error(const char *fmt, ...)
-{
-    va_list ap;
-
-    fprintf(stderr, "anyk-kvm: ");
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-}
 
 void *vm_guest_range(const struct vm *vm, uint64_t gpa, uint64_t len)
 {
@@ -86,25 +72,25 @@ static int open_kvm(struct vm *vm)
 
     vm->kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
     if (vm->kvm_fd < 0) {
-        setup_error("cannot open /dev/kvm: %s (%s)", strerror(errno),
+        dev_say("cannot open /dev/kvm: %s (%s)", strerror(errno),
                     errno == ENOENT ? "no KVM on this machine, or the kvm module is not loaded"
                                     : "is this user allowed to use KVM? (the kvm group)");
         return -1;
     }
     v = ioctl(vm->kvm_fd, KVM_GET_API_VERSION, 0);
     if (v != KVM_API_WANTED) {
-        setup_error("/dev/kvm speaks KVM API version %d; anyk-kvm needs %d", v, KVM_API_WANTED);
+        dev_say("/dev/kvm speaks KVM API version %d; anyk-kvm needs %d", v, KVM_API_WANTED);
         return -1;
     }
     for (size_t i = 0; i < sizeof(caps) / sizeof(caps[0]); i++) {
         if (ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, caps[i].cap) <= 0) {
-            setup_error("KVM lacks a capability anyk-kvm needs: %s", caps[i].what);
+            dev_say("KVM lacks a capability anyk-kvm needs: %s", caps[i].what);
             return -1;
         }
     }
     vm->run_size = (size_t)ioctl(vm->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
     if ((long)vm->run_size < (long)sizeof(struct kvm_run)) {
-        setup_error("KVM_GET_VCPU_MMAP_SIZE: %s", strerror(errno));
+        dev_say("KVM_GET_VCPU_MMAP_SIZE: %s", strerror(errno));
         return -1;
     }
     return 0;
@@ -120,7 +106,7 @@ static int set_cpuid(struct vm *vm)
         free(cpuid);
         cpuid = calloc(1, sizeof(*cpuid) + (size_t)nent * sizeof(struct kvm_cpuid_entry2));
         if (!cpuid) {
-            setup_error("out of memory");
+            dev_say("out of memory");
             return -1;
         }
         cpuid->nent = (uint32_t)nent;
@@ -133,7 +119,7 @@ static int set_cpuid(struct vm *vm)
         r = ioctl(vm->vcpu_fd, KVM_SET_CPUID2, cpuid);
     free(cpuid);
     if (r < 0) {
-        setup_error("cannot set the vCPU's CPUID: %s", strerror(errno));
+        dev_say("cannot set the vCPU's CPUID: %s", strerror(errno));
         return -1;
     }
     return 0;
@@ -152,69 +138,6 @@ static bool is_pvm(struct vm *vm)
     msrs->entries[0].index = KVM_PVM_MSR_SIGNATURE;
     return ioctl(vm->vcpu_fd, KVM_GET_MSRS, msrs) == 1 &&
            msrs->entries[0].data == KVM_PVM_SIGNATURE;
-}
-
-/* ---- the kernel image ---------------------------------------------------------------- */
-
-/*
- * Check the kernel ELF before anything of it is used: a 64-bit little-endian
- * x86_64 executable whose program headers and loadable segments lie inside
- * the file, whose segments land between KVM_IMAGE_ADDR and IMAGE_LIMIT, and
- * whose entry point is in an executable segment. Sets *end to the first
- * address past the image.
- */
-static int elf_validate(const void *elf, size_t size, uint64_t *entry, uint64_t *end)
-{
-    const Elf64_Ehdr *eh = elf;
-    const Elf64_Phdr *ph;
-    bool entry_ok = false;
-    unsigned nload = 0;
-
-    *end = KVM_IMAGE_ADDR;
-    if (size < sizeof(*eh) || memcmp(eh->e_ident, ELFMAG, SELFMAG) != 0)
-        return setup_error("kernel image: not an ELF file"), -1;
-    if (eh->e_ident[EI_CLASS] != ELFCLASS64 || eh->e_ident[EI_DATA] != ELFDATA2LSB ||
-        eh->e_machine != EM_X86_64 || eh->e_type != ET_EXEC)
-        return setup_error("kernel image: not an x86_64 ELF executable"), -1;
-    if (eh->e_phentsize != sizeof(Elf64_Phdr) || eh->e_phnum == 0 || eh->e_phoff > size ||
-        (size - eh->e_phoff) / sizeof(Elf64_Phdr) < eh->e_phnum || eh->e_phoff % 8)
-        return setup_error("kernel image: program headers outside the file"), -1;
-    ph = (const Elf64_Phdr *)((const char *)elf + eh->e_phoff);
-    for (unsigned i = 0; i < eh->e_phnum; i++) {
-        const Elf64_Phdr *p = &ph[i];
-        if (p->p_type != PT_LOAD || p->p_memsz == 0)
-            continue;
-        if (p->p_offset > size || p->p_filesz > size - p->p_offset || p->p_filesz > p->p_memsz)
-            return setup_error("kernel image: segment %u lies outside the file", i), -1;
-        if (p->p_paddr < KVM_IMAGE_ADDR || p->p_paddr > IMAGE_LIMIT ||
-            p->p_memsz > IMAGE_LIMIT - p->p_paddr || p->p_vaddr != p->p_paddr)
-            return setup_error("kernel image: segment %u not within [%#lx, %#llx) "
-                               "identity-mapped", i, KVM_IMAGE_ADDR, IMAGE_LIMIT), -1;
-        if ((p->p_flags & PF_X) && eh->e_entry >= p->p_paddr &&
-            eh->e_entry < p->p_paddr + p->p_memsz)
-            entry_ok = true;
-        if (p->p_paddr + p->p_memsz > *end)
-            *end = p->p_paddr + p->p_memsz;
-        nload++;
-    }
-    if (!nload)
-        return setup_error("kernel image: nothing to load"), -1;
-    if (!entry_ok)
-        return setup_error("kernel image: entry point %#lx is not in its code",
-                           (unsigned long)eh->e_entry), -1;
-    *entry = eh->e_entry;
-    return 0;
-}
-
-/* Copy the loadable segments to their addresses (already validated; memory is zero). */
-static void elf_load(struct vm *vm, const void *elf)
-{
-    const Elf64_Ehdr *eh = elf;
-    const Elf64_Phdr *ph = (const Elf64_Phdr *)((const char *)elf + eh->e_phoff);
-
-    for (unsigned i = 0; i < eh->e_phnum; i++)
-        if (ph[i].p_type == PT_LOAD && ph[i].p_filesz)
-            memcpy(vm->mem + ph[i].p_paddr, (const char *)elf + ph[i].p_offset, ph[i].p_filesz);
 }
 
 /* ---- page tables, GDT, registers ---------------------------------------------------- */
@@ -236,7 +159,7 @@ static int build_page_tables(struct vm *vm)
     uint64_t npd = (vm->mem_size + GIB - 1) / GIB;
 
     if (pd_addr + npd * 4096 > KVM_IMAGE_ADDR) {
-        setup_error("too much guest memory for the page tables (%llu GiB)",
+        dev_say("too much guest memory for the page tables (%llu GiB)",
                     (unsigned long long)npd);
         return -1;
     }
@@ -310,7 +233,7 @@ static int set_registers(struct vm *vm)
     struct kvm_regs regs;
 
     if (ioctl(vm->vcpu_fd, KVM_GET_SREGS, &sr) < 0) {
-        setup_error("KVM_GET_SREGS: %s", strerror(errno));
+        dev_say("KVM_GET_SREGS: %s", strerror(errno));
         return -1;
     }
     build_gdt(vm, &sr);
@@ -319,7 +242,7 @@ static int set_registers(struct vm *vm)
     sr.cr0 = CR0_PE | CR0_MP | CR0_ET | CR0_NE | CR0_WP | CR0_PG;
     sr.efer = EFER_LME | EFER_LMA;
     if (ioctl(vm->vcpu_fd, KVM_SET_SREGS, &sr) < 0) {
-        setup_error("KVM_SET_SREGS (64-bit entry state): %s", strerror(errno));
+        dev_say("KVM_SET_SREGS (64-bit entry state): %s", strerror(errno));
         return -1;
     }
     memset(&regs, 0, sizeof(regs));
@@ -328,7 +251,7 @@ static int set_registers(struct vm *vm)
     regs.rsi = KVM_ABI_MAGIC;
     regs.rflags = 0x2;      /* bit 1 is always set; interrupts off */
     if (ioctl(vm->vcpu_fd, KVM_SET_REGS, &regs) < 0) {
-        setup_error("KVM_SET_REGS: %s", strerror(errno));
+        dev_say("KVM_SET_REGS: %s", strerror(errno));
         return -1;
     }
     return 0;
@@ -351,9 +274,11 @@ int vm_create(struct vm *vm, const void *elf, size_t elf_size, const struct posi
     long khz;
 
     if (cmdlen >= KVM_CMDLINE_MAX) {
-        setup_error("kernel command line too long");
+        dev_say("kernel command line too long");
         return -1;
     }
+    vm->elf = elf;
+    vm->elf_size = elf_size;
     if (elf_validate(elf, elf_size, &vm->entry, &image_end) < 0 || open_kvm(vm) < 0)
         return -1;
 
@@ -365,14 +290,14 @@ int vm_create(struct vm *vm, const void *elf, size_t elf_size, const struct posi
     vm->mem = mmap(NULL, vm->mem_size, PROT_READ | PROT_WRITE,
                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (vm->mem == MAP_FAILED) {
-        setup_error("cannot map %llu MiB of guest memory: %s",
+        dev_say("cannot map %llu MiB of guest memory: %s",
                     (unsigned long long)(vm->mem_size >> 20), strerror(errno));
         return -1;
     }
 
     vm->vm_fd = ioctl(vm->kvm_fd, KVM_CREATE_VM, 0);
     if (vm->vm_fd < 0) {
-        setup_error("KVM_CREATE_VM: %s", strerror(errno));
+        dev_say("KVM_CREATE_VM: %s", strerror(errno));
         return -1;
     }
     region = (struct kvm_userspace_memory_region){
@@ -382,29 +307,29 @@ int vm_create(struct vm *vm, const void *elf, size_t elf_size, const struct posi
         .userspace_addr = (uintptr_t)vm->mem,
     };
     if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &region) < 0) {
-        setup_error("KVM_SET_USER_MEMORY_REGION: %s", strerror(errno));
+        dev_say("KVM_SET_USER_MEMORY_REGION: %s", strerror(errno));
         return -1;
     }
     vm->vcpu_fd = ioctl(vm->vm_fd, KVM_CREATE_VCPU, 0);
     if (vm->vcpu_fd < 0) {
-        setup_error("KVM_CREATE_VCPU: %s", strerror(errno));
+        dev_say("KVM_CREATE_VCPU: %s", strerror(errno));
         return -1;
     }
     vm->run = mmap(NULL, vm->run_size, PROT_READ | PROT_WRITE, MAP_SHARED, vm->vcpu_fd, 0);
     if (vm->run == MAP_FAILED) {
-        setup_error("cannot map the vCPU's run structure: %s", strerror(errno));
+        dev_say("cannot map the vCPU's run structure: %s", strerror(errno));
         return -1;
     }
     if (set_cpuid(vm) < 0)
         return -1;
     khz = ioctl(vm->vcpu_fd, KVM_GET_TSC_KHZ, 0);
     if (khz <= 0) {
-        setup_error("KVM_GET_TSC_KHZ: %s", khz < 0 ? strerror(errno) : "zero");
+        dev_say("KVM_GET_TSC_KHZ: %s", khz < 0 ? strerror(errno) : "zero");
         return -1;
     }
     vm->tsc_khz = (uint64_t)khz;
 
-    elf_load(vm, elf);
+    elf_load(elf, vm->mem);
     memcpy(vm->mem + vm->initrd, cfg->initrd, vm->initrd_size);
     memcpy(vm->mem + KVM_CMDLINE_ADDR, cfg->cmdline, cmdlen + 1);
     info = (struct kvm_boot_info *)(vm->mem + KVM_BOOT_ADDR);
@@ -433,6 +358,8 @@ void vm_fault(const struct vm *vm, const char *fmt, ...)
 {
     struct kvm_regs r;
     struct kvm_sregs s;
+    const char *sym;
+    uint64_t off;
     char msg[256];
     va_list ap;
 
@@ -454,8 +381,9 @@ void vm_fault(const struct vm *vm, const char *fmt, ...)
                 s.cr3, s.cr4, s.efer);
         dev_say("  cs %04x  ss %04x  gdt %016llx/%x  idt %016llx/%x", s.cs.selector,
                 s.ss.selector, s.gdt.base, s.gdt.limit, s.idt.base, s.idt.limit);
-        dev_say("  (the kernel is linked at fixed addresses: addr2line -f -e <build>/kvm/anyk-guest "
-                "0x%llx)", r.rip);
+        sym = elf_symbol(vm->elf, vm->elf_size, r.rip, &off);
+        if (sym)
+            dev_say("  rip is in %.64s+%#llx of the kernel image", sym, (unsigned long long)off);
     } else {
         dev_say("  (registers unavailable: %s)", strerror(errno));
     }

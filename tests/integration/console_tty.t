@@ -2,11 +2,14 @@
 # The console on a real terminal (a pty): raw mode with the kernel's own line
 # editing (echo, backspace, Ctrl-U, Ctrl-C, escape sequences, Ctrl-D), and the
 # terminal's settings restored exactly on every way out (halt, end of input,
-# SIGTERM, a kernel panic).
+# SIGTERM, a kernel panic). ANYK_RUN names the command that boots the
+# kernel, as words (default "BUILD/bin/anyk run"); console_tty_kvm.t runs
+# this again under anyk-kvm.
 import os, pty, select, signal, subprocess, sys, termios, time
 
 build = os.environ.get("ANYK_BUILD", "build/gcc")
 anyk = os.path.join(build, "bin", "anyk")
+RUN = os.environ.get("ANYK_RUN", "").split() or [anyk, "run"]
 count = failed = 0
 
 
@@ -23,7 +26,7 @@ class Session:
     def __init__(self, *args):
         self.master, self.slave = pty.openpty()
         self.before = termios.tcgetattr(self.slave)
-        self.proc = subprocess.Popen([anyk, "run", "--quiet", "--init", "monitor", *args], stdin=self.slave,
+        self.proc = subprocess.Popen(RUN + ["--quiet", "--init", "monitor", *args], stdin=self.slave,
                                      stdout=self.slave, stderr=self.slave, close_fds=True)
         self.out = b""
 

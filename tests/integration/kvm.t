@@ -122,6 +122,8 @@ like "$ERR" 'guest stopped: the guest took an exception it could not handle \(tr
     "the monitor names the triple fault"
 like "$ERR" '^anyk-kvm:   rip [0-9a-f]{16}  rsp [0-9a-f]{16}' "and dumps the registers"
 like "$ERR" 'cr0 [0-9a-f]+  cr2 [0-9a-f]{16}  cr3 0000000000008000' "with the control registers"
+like "$ERR" 'rip is in guest_main\+0x[0-9a-f]+ of the kernel image' \
+    "and names the function from the image's symbols"
 ANYK_KVM_KERNEL=$GUEST run_kvm '' -- port
 is "$STATUS" 70 "a guest that reads a port nobody serves: status 70"
 like "$ERR" 'port I/O nobody serves: in from port 0x60' "the monitor names the port"
