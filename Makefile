@@ -59,7 +59,7 @@ ARCH_SRCS := arch/x86_64/switch.S arch/x86_64/frame.c arch/x86_64/string.c
 KERN_SRCS := kern/exec.c kern/init.c kern/kexec.c kern/syscall.c kern/task.c kern/main.c kern/printk.c kern/panic.c kern/time.c kern/page.c \
 	kern/kmalloc.c kern/thread.c kern/sync.c kern/timer.c kern/idle.c kern/cons.c \
 	kern/monitor.c kern/syscall_net.c
-LIB_SRCS := lib/string.c lib/fmt.c
+LIB_SRCS := lib/string.c lib/fmt.c lib/siphash.c
 FS_SRCS := $(sort $(wildcard fs/*.c fs/*/*.c))
 BLK_SRCS := blk/cache.c
 NET_SRCS := $(sort $(wildcard net/*.c))

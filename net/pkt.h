@@ -31,6 +31,7 @@ struct pkt {
     bool bcast;             /* input: sent to a broadcast or multicast address */
     uint8_t *l3;            /* input: the IPv4 header, when data has moved past it */
     uint32_t seq;           /* the owner's: reassembly's fragment offset, TCP's sequence number */
+    uint8_t tcpflags;       /* TCP: the segment's flags (a FIN waiting out of order) */
     uint8_t buf[];
 };
 

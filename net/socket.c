@@ -58,6 +58,31 @@ int sock_create(int domain, int type, int protocol, struct socket **out)
     return 0;
 }
 
+struct socket *sock_new_child(const struct socket *l)
+{
+    struct socket *so = kzalloc(sizeof(*so));
+
+    if (!so)
+        return NULL;
+    so->type = l->type;
+    so->protocol = l->protocol;
+    so->ops = l->ops;
+    so->rcvtimeo = l->rcvtimeo;
+    so->sndtimeo = l->sndtimeo;
+    so->rcvbuf = l->rcvbuf;
+    so->sndbuf = l->sndbuf;
+    so->reuseaddr = l->reuseaddr;
+    so->keepalive = l->keepalive;
+    so->linger = l->linger;
+    so->ttl = l->ttl;
+    so->tos = l->tos;
+    waitq_init(&so->wq);
+    list_init(&so->rq);
+    list_add_tail(&socks.all, &so->link);
+    socks.count++;
+    return so;
+}
+
 void sock_free(struct socket *so)
 {
     sock_dgram_flush(so);

@@ -82,6 +82,11 @@ struct socket {
 
 /* Create a socket of the protocol that type/protocol names; it has no file yet. */
 int sock_create(int domain, int type, int protocol, struct socket **out);
+/*
+ * A socket for a connection a listener accepted: the listener's type,
+ * protocol, ops and options, no protocol state (the caller attaches it).
+ */
+struct socket *sock_new_child(const struct socket *listener);
 /* Give so a file (the descriptor layer installs it); flags: ANYK_O_NONBLOCK. */
 int sock_file(struct socket *so, int flags, struct file **out);
 /* The socket behind a file, or NULL if it is not one. */
