@@ -234,6 +234,8 @@ static size_t proc_net(char *buf, size_t cap)
             inet_fmt(net_ntohl(rt[i].netmask), m), inet_fmt(net_ntohl(rt[i].gateway), g),
             rt[i].ifname, rt[i].metric);
     }
+    put(&t, "# tcp connections\n");
+    t.len += tcp_debug_text(t.buf + t.len, t.cap - t.len);
     put(&t, "# counters\n");
     for (size_t k = 0; k < NTABLES; k++) {
         struct net_counters c;

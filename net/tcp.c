@@ -14,6 +14,7 @@
 #include "kern/printk.h"
 #include "kern/thread.h"
 #include "kern/time.h"
+#include "lib/fmt.h"
 #include "lib/siphash.h"
 #include "lib/string.h"
 #include "net/tcp_impl.h"
@@ -833,6 +834,32 @@ size_t tcp_list_orphans(struct anyk_sockinfo *out, size_t max)
         i++;
     }
     return i;
+}
+
+size_t tcp_debug_text(char *buf, size_t cap)
+{
+    struct list_node *n;
+    size_t len = 0;
+
+    list_for_each(n, &tcp_pcbs) {
+        struct tcp_pcb *p = list_entry(n, struct tcp_pcb, link);
+        int k;
+        if (len >= cap)
+            break;
+        k = ksnprintf(buf + len, cap - len,
+                      "tcp %u:%u-%u st %d una %u nxt +%u max +%u wnd %u cwnd %u ssth %u "
+                      "rnxt %u radv +%u rq %u sq %u ooo %u rto %u rtx %d%s ka %d dack %d "
+                      "mss %u ws %u/%u ts %d sack %d fin %d/%d\n",
+                      p->laddr & 0xff, p->lport, p->rport, p->state, p->snd_una,
+                      p->snd_nxt - p->snd_una, p->snd_max - p->snd_una, p->snd_wnd, p->cwnd,
+                      p->ssthresh, p->rcv_nxt, p->rcv_adv - p->rcv_nxt, p->rcv.len, p->snd.len,
+                      p->ooo_bytes, p->rto, timer_pending(&p->rtx_timer), p->persist ? "p" : "",
+                      timer_pending(&p->keep_timer), timer_pending(&p->delack_timer), p->mss,
+                      p->snd_wscale, p->rcv_wscale, p->ts_ok, p->sack_ok, p->fin_queued,
+                      p->fin_rcvd);
+        len += (size_t)k < cap - len ? (size_t)k : cap - len;
+    }
+    return len;
 }
 
 static void tcp_close(struct socket *so)

@@ -18,5 +18,7 @@ int tcp_attach(struct socket *so);
 /* Connections no socket holds (closing, TIME_WAIT, not yet accepted), for netstat. */
 size_t tcp_list_orphans(struct anyk_sockinfo *out, size_t max);
 void tcp_counters(struct net_counters *c);
+/* One line per connection with its sequence variables, for /proc/net (debugging). */
+size_t tcp_debug_text(char *buf, size_t cap);
 
 #endif

@@ -483,6 +483,7 @@ static void dup_ack(struct tcp_pcb *pcb, struct seg *s)
     } else if (pcb->in_recovery && pcb->dupacks > 3) {
         pcb->cwnd += pcb->mss;
     }
+    /* The caller's tcp_output sends what limited transmit or the inflated window allows. */
 }
 
 static void synchronized_input(struct tcp_pcb *pcb, struct pkt *p, struct seg *s, bool *kept)

@@ -334,7 +334,11 @@ void tcp_output(struct tcp_pcb *pcb)
     for (;;) {
         uint32_t off = pcb->snd_nxt - pcb->snd_una;
         uint32_t avail = pcb->snd.len > off ? pcb->snd.len - off : 0;
-        uint32_t wnd = pcb->snd_wnd < pcb->cwnd ? pcb->snd_wnd : pcb->cwnd;
+        /* Limited transmit (RFC 3042): the first two duplicate ACKs may each send one new
+           segment, so a small window still gets to three duplicates. */
+        uint32_t cwnd = pcb->cwnd + (pcb->in_recovery ? 0 : (pcb->dupacks < 2 ? pcb->dupacks : 2) *
+                                                                 (uint32_t)pcb->mss);
+        uint32_t wnd = pcb->snd_wnd < cwnd ? pcb->snd_wnd : cwnd;
         uint32_t usable = wnd > off ? wnd - off : 0;
         uint32_t len = avail < pcb->mss ? avail : pcb->mss;
         bool fin;

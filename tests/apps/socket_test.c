@@ -266,12 +266,182 @@ static void raw_tests(void)
     close(fd);
 }
 
+/* A listening socket on 127.0.0.1 and its address. */
+static int tcp_listener(struct sockaddr_in *out, int backlog)
+{
+    struct sockaddr_in a = lo(0);
+    socklen_t len = sizeof(*out);
+    int fd = socket(AF_INET, SOCK_STREAM, 0), one = 1;
+
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+    if (fd < 0 || bind(fd, SA(&a), sizeof(a)) < 0 || listen(fd, backlog) < 0 ||
+        getsockname(fd, SA(out), &len) < 0)
+        return -1;
+    return fd;
+}
+
+static void set_nonblock(int fd, int on)
+{
+    int fl = fcntl(fd, F_GETFL);
+    fcntl(fd, F_SETFL, on ? fl | O_NONBLOCK : fl & ~O_NONBLOCK);
+}
+
+/* Move n bytes from a to b and back through nonblocking sockets in one thread. */
+static int pump(int a, int b, const char *data, size_t n, char *back)
+{
+    size_t sent = 0, got = 0;
+    long long deadline = now_ms() + 20000;
+
+    set_nonblock(a, 1);
+    set_nonblock(b, 1);
+    while (got < n && now_ms() < deadline) {
+        struct pollfd p[2] = { { a, sent < n ? POLLOUT : 0, 0 }, { b, POLLIN, 0 } };
+        poll(p, 2, 100);
+        if (sent < n && (p[0].revents & POLLOUT)) {
+            long k = send(a, data + sent, n - sent, 0);
+            if (k > 0)
+                sent += (size_t)k;
+        }
+        if (p[1].revents & POLLIN) {
+            long k = recv(b, back + got, n - got, 0);
+            if (k > 0)
+                got += (size_t)k;
+            else if (k == 0)
+                break;
+        }
+    }
+    set_nonblock(a, 0);
+    set_nonblock(b, 0);
+    return got == n && !memcmp(data, back, n);
+}
+
+static void tcp_tests(void)
+{
+    struct sockaddr_in la, ca, peer, tmp;
+    socklen_t len;
+    char buf[256];
+    int l, c, s, v, r;
+
+    l = tcp_listener(&la, 8);
+    ok(l >= 0, "tcp: socket, bind, listen on 127.0.0.1");
+    len = sizeof(v);
+    ok(getsockopt(l, SOL_SOCKET, SO_ACCEPTCONN, &v, &len) == 0 && v == 1, "tcp: SO_ACCEPTCONN");
+    set_nonblock(l, 1);
+    fails(accept(l, NULL, NULL), EAGAIN, "tcp: accept with nothing pending -> EAGAIN");
+    set_nonblock(l, 0);
+    c = socket(AF_INET, SOCK_STREAM, 0);
+    fails(recv(c, buf, 1, 0), ENOTCONN, "tcp: recv before connect -> ENOTCONN");
+    len = sizeof(tmp);
+    fails(getpeername(c, SA(&tmp), &len), ENOTCONN, "tcp: getpeername before connect");
+    ok(connect(c, SA(&la), sizeof(la)) == 0, "tcp: connect (blocking)");
+    fails(connect(c, SA(&la), sizeof(la)), EISCONN, "tcp: connect again -> EISCONN");
+    len = sizeof(peer);
+    s = accept(l, SA(&peer), &len);
+    ok(s >= 0, "tcp: accept");
+    len = sizeof(ca);
+    getsockname(c, SA(&ca), &len);
+    ok(peer.sin_port == ca.sin_port && peer.sin_addr.s_addr == htonl(INADDR_LOOPBACK),
+       "tcp: accept gives the client's address");
+    len = sizeof(tmp);
+    ok(getpeername(c, SA(&tmp), &len) == 0 && tmp.sin_port == la.sin_port,
+       "tcp: getpeername is the listener's port");
+    ok(send(c, "hello", 5, 0) == 5, "tcp: send");
+    ok(recv(s, buf, sizeof(buf), MSG_PEEK) == 5, "tcp: MSG_PEEK");
+    ok(ioctl(s, FIONREAD, &v) == 0 && v == 5, "tcp: FIONREAD");
+    ok(read(s, buf, sizeof(buf)) == 5 && !memcmp(buf, "hello", 5), "tcp: read(2) the bytes");
+    ok(write(s, "0123456789", 10) == 10, "tcp: write(2) the other way");
+    ok(recv(c, buf, 10, MSG_WAITALL) == 10 && !memcmp(buf, "0123456789", 10), "tcp: MSG_WAITALL");
+    v = 1;
+    ok(setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &v, sizeof(v)) == 0, "tcp: TCP_NODELAY set");
+    len = sizeof(v);
+    v = 0;
+    ok(getsockopt(c, IPPROTO_TCP, TCP_NODELAY, &v, &len) == 0 && v != 0, "tcp: TCP_NODELAY reads back");
+    len = sizeof(v);
+    ok(getsockopt(c, IPPROTO_TCP, TCP_MAXSEG, &v, &len) == 0 && v >= 536, "tcp: TCP_MAXSEG");
+    v = 1;
+    ok(setsockopt(c, SOL_SOCKET, SO_KEEPALIVE, &v, sizeof(v)) == 0, "tcp: SO_KEEPALIVE");
+    len = sizeof(v);
+    ok(getsockopt(c, SOL_SOCKET, SO_TYPE, &v, &len) == 0 && v == SOCK_STREAM, "tcp: SO_TYPE");
+
+    /* A megabyte each way at once. */
+    static char big[1 << 20], back[1 << 20];
+    for (size_t i = 0; i < sizeof(big); i++)
+        big[i] = (char)(i * 31 + (i >> 12));
+    ok(pump(c, s, big, sizeof(big), back), "tcp: 1 MiB client to server, in order");
+    ok(pump(s, c, big, sizeof(big), back), "tcp: 1 MiB server to client, in order");
+
+    /* Half close: the server sees EOF and can still answer. */
+    ok(shutdown(c, SHUT_WR) == 0, "tcp: shutdown(SHUT_WR)");
+    ok(recv(s, buf, sizeof(buf), 0) == 0, "tcp: the peer reads end of file");
+    ok(send(s, "bye", 3, 0) == 3, "tcp: and still sends");
+    ok(recv(c, buf, sizeof(buf), 0) == 3, "tcp: which the half-closed side receives");
+    fails(send(c, "x", 1, MSG_NOSIGNAL), EPIPE, "tcp: send after SHUT_WR -> EPIPE");
+    close(s);
+    ok(recv(c, buf, sizeof(buf), 0) == 0, "tcp: EOF after the peer closes");
+    close(c);
+
+    /* Closing with unread data resets the connection (RFC 2525, Linux). */
+    c = socket(AF_INET, SOCK_STREAM, 0);
+    connect(c, SA(&la), sizeof(la));
+    s = accept(l, NULL, NULL);
+    send(c, "unread", 6, 0);
+    struct pollfd pw = { s, POLLIN, 0 };
+    poll(&pw, 1, 1000);
+    close(s);
+    pw.fd = c;
+    poll(&pw, 1, 1000);
+    fails(recv(c, buf, sizeof(buf), 0), ECONNRESET, "tcp: close with unread data -> peer ECONNRESET");
+    close(c);
+
+    /* Non-blocking connect. */
+    c = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    r = connect(c, SA(&la), sizeof(la));
+    ok(r == 0 || errno == EINPROGRESS, "tcp: non-blocking connect -> EINPROGRESS (or done)");
+    struct pollfd pc = { c, POLLOUT, 0 };
+    ok(poll(&pc, 1, 2000) == 1 && (pc.revents & POLLOUT), "tcp: poll says writable when connected");
+    len = sizeof(v);
+    ok(getsockopt(c, SOL_SOCKET, SO_ERROR, &v, &len) == 0 && v == 0, "tcp: SO_ERROR is 0");
+    s = accept(l, NULL, NULL);
+    close(s);
+    close(c);
+
+    /* Refused. */
+    struct sockaddr_in closed;
+    int tmpl = tcp_listener(&closed, 1);
+    close(tmpl);
+    c = socket(AF_INET, SOCK_STREAM, 0);
+    fails(connect(c, SA(&closed), sizeof(closed)), ECONNREFUSED, "tcp: connect to a closed port");
+    close(c);
+    c = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    r = connect(c, SA(&closed), sizeof(closed));
+    if (r < 0 && errno == EINPROGRESS) {
+        pc.fd = c;
+        poll(&pc, 1, 2000);
+        len = sizeof(v);
+        getsockopt(c, SOL_SOCKET, SO_ERROR, &v, &len);
+        ok(v == ECONNREFUSED && (pc.revents & POLLERR),
+           "tcp: non-blocking connect refused: POLLERR, SO_ERROR ECONNREFUSED");
+    } else {
+        ok(r < 0 && errno == ECONNREFUSED, "tcp: non-blocking connect refused at once");
+    }
+    close(c);
+
+    /* Ports. */
+    c = socket(AF_INET, SOCK_STREAM, 0);
+    tmp = la;
+    fails(bind(c, SA(&tmp), sizeof(tmp)), EADDRINUSE, "tcp: bind to a listening port");
+    close(c);
+    fails(listen(socket(AF_INET, SOCK_DGRAM, 0), 1), EOPNOTSUPP, "tcp: listen on UDP");
+    close(l);
+}
+
 int main(void)
 {
     setvbuf(stdout, NULL, _IONBF, 0);
     udp_tests();
     edge_tests();
     raw_tests();
+    tcp_tests();
     printf("1..%d\n", count);
     return failed != 0;
 }
